@@ -1,0 +1,5 @@
+// Every migration, in order. `npm run migration:generate` writes a new file here; add its class
+// to this list (explicit imports work the same under the build, the CLI and jest).
+import { CreateMerchants1763800000000 } from './1763800000000-create-merchants.js';
+
+export const MIGRATIONS = [CreateMerchants1763800000000];

@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import { TcpProxy } from './helpers/tcp-proxy.js';
+import { call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('Swagger, health and schema', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves Swagger UI at /docs', async () => {
+    const reply = await call(t.baseUrl, 'GET', '/docs');
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('swagger-ui');
+  });
+
+  it('documents every route with bearer auth and problem+json errors', async () => {
+    const { status, body: doc } = await call(t.baseUrl, 'GET', '/docs-json');
+    expect(status).toBe(200);
+    expect(doc.components.securitySchemes).toMatchObject({
+      'merchant-key': { type: 'http', scheme: 'bearer' },
+      'admin-token': { type: 'http', scheme: 'bearer' },
+    });
+    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
+    expect(operations.map((o) => o.route)).toEqual(
+      expect.arrayContaining(['GET /v1/merchants/me', 'GET /v1/api-keys/{id}', 'POST /admin/merchants', 'POST /admin/api-keys/{id}/revoke', 'GET /health/ready']),
+    );
+    for (const { route, op } of operations) {
+      const errors = Object.entries(op.responses).filter(([code]) => Number(code) >= 400);
+      expect({ route, hasErrors: errors.length > 0 }).toEqual({ route, hasErrors: true });
+      for (const [, response] of errors) {
+        expect(Object.keys((response as { content: object }).content)).toEqual(['application/problem+json']);
+      }
+      if (route.includes('/v1/')) expect({ route, security: op.security }).toEqual({ route, security: [{ 'merchant-key': [] }] });
+      if (route.includes('/admin/')) expect({ route, security: op.security }).toEqual({ route, security: [{ 'admin-token': [] }] });
+    }
+  });
+
+  it('answers liveness and readiness', async () => {
+    expect((await call(t.baseUrl, 'GET', '/health')).body).toEqual({ status: 'ok' });
+    expect((await call(t.baseUrl, 'GET', '/health/ready')).body).toEqual({ status: 'ok', checks: { database: 'up' } });
+  });
+
+  it('the migrations produce exactly the schema the entities describe', async () => {
+    const pending = await t.app.get(DataSource).driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
+
+describe('when the database goes away', () => {
+  it('readiness and data routes answer 503 problem+json with Retry-After, never 500', async () => {
+    const real = new URL(process.env.GATEHOUSE_TEST_DATABASE_URL!);
+    const proxy = new TcpProxy(real.hostname, Number(real.port || 5432));
+    const viaProxy = new URL(real);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(await proxy.start());
+    const t = await startTestApp({ DATABASE_URL: viaProxy.toString() });
+    try {
+      expect((await call(t.baseUrl, 'GET', '/health/ready')).status).toBe(200);
+      await proxy.cut();
+      const ready = expectProblem(await call(t.baseUrl, 'GET', '/health/ready'), 503, 'SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(ready)).not.toContain(real.password || 'no-password');
+      const me = await call(t.baseUrl, 'GET', '/v1/merchants/me', { token: 'gh_test_aaaaaaaaaaaa_' + 'A'.repeat(43) });
+      expectProblem(me, 503, 'SERVICE_UNAVAILABLE');
+      expect(me.headers.get('retry-after')).toBe('5');
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});
