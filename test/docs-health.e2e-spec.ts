@@ -71,3 +71,33 @@ describe('when the database goes away', () => {
     }
   });
 });
+
+describe('CORS', () => {
+  it('answers preflights only for the configured origins', async () => {
+    const t = await startTestApp({ CORS_ORIGINS: 'https://shop.example' });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${t.baseUrl}/v1/merchants/me`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        });
+      const allowed = await preflight('https://shop.example');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('sends no CORS headers when no origin is configured', async () => {
+    const t = await startTestApp();
+    try {
+      const reply = await fetch(`${t.baseUrl}/health`, { headers: { origin: 'https://shop.example' } });
+      expect(reply.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+});
