@@ -36,7 +36,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     requestId(req, res);
     next();
   });
-  app.use(helmet());
+  app.use(
+    helmet({
+      // Upgrading to https only makes sense where https is served; the sandbox is plain http.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.isSandbox ? null : [] } },
+    }),
+  );
   if (config.corsOrigins.length) {
     app.enableCors({
       origin: config.corsOrigins,
