@@ -58,6 +58,10 @@ export class EmbeddedPostgresServer {
     return this.options.port;
   }
 
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
   /** Initialises the cluster on first use, starts (or adopts) the server, returns its URL. */
   async start(): Promise<string> {
     const bin = await resolveBinaries();

@@ -2,6 +2,8 @@
 // and uses the build (npm test builds first), not the TypeScript sources.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -29,7 +31,8 @@ function withDatabase(url, database) {
 
 /**
  * One fresh database per test run: in the Postgres named by TEST_DATABASE_URL when set, otherwise
- * in an embedded Postgres (kept under .data/test-postgres, with durability off: it is throw-away).
+ * in a throw-away embedded Postgres of this run's own (a temp folder, durability off), so that
+ * two test runs at once never share a cluster.
  * Migrations run once here; the test files share the database and isolate by merchant.
  */
 export default async function globalSetup() {
@@ -37,7 +40,7 @@ export default async function globalSetup() {
   let embedded;
   if (!adminUrl) {
     embedded = new EmbeddedPostgresServer({
-      dataDir: join(process.cwd(), '.data', 'test-postgres'),
+      dataDir: join(mkdtempSync(join(tmpdir(), 'gatehouse-test-pg-')), 'pgdata'),
       port: await freePort(),
       database: 'postgres',
       settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
 
 export default async function globalTeardown() {
@@ -7,5 +9,8 @@ export default async function globalTeardown() {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(state.database)} WITH (FORCE)`);
   await client.end();
-  await state.embedded?.stop();
+  if (state.embedded) {
+    await state.embedded.stop();
+    rmSync(dirname(state.embedded.dataDir), { recursive: true, force: true });
+  }
 }
