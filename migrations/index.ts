@@ -1,5 +1,6 @@
 // Every migration, in order. `npm run migration:generate` writes a new file here; add its class
 // to this list (explicit imports work the same under the build, the CLI and jest).
 import { CreateMerchants1763800000000 } from './1763800000000-create-merchants.js';
+import { CreateConsents1763900000000 } from './1763900000000-create-consents.js';
 
-export const MIGRATIONS = [CreateMerchants1763800000000];
+export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000];

@@ -8,6 +8,9 @@ import { dataSourceOptions } from './database/data-source.options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MerchantsModule } from './merchants/merchants.module.js';
+import { ConsentsModule } from './consents/consents.module.js';
+import { PagaModule } from './providers/paga/paga.module.js';
+import { SandboxModule } from './sandbox/sandbox.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +24,10 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         MerchantsModule,
+        ConsentsModule,
+        PagaModule,
+        // The emulators exist only in sandbox mode; production never mounts /sandbox.
+        ...(config.isSandbox ? [SandboxModule] : []),
       ],
     };
   }

@@ -101,3 +101,35 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('sandbox demo return page', () => {
+  it('shows what the consent flow sent back, escaped', async () => {
+    const t = await startTestApp();
+    try {
+      const reply = await call(t.baseUrl, 'GET', '/sandbox/return?consent_id=%3Cscript%3Ex&status=valid');
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(reply.text).toContain('<td>valid</td>');
+      expect(reply.text).toContain('&#60;script&#62;x');
+      expect(reply.text).not.toContain('<script>');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is not mounted in production mode', async () => {
+    const t = await startTestApp({
+      GATEHOUSE_MODE: 'production',
+      TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      PAGA_BASE_URL: 'https://beta.mypaga.com',
+      PAGA_CLIENT_ID: 'A3878DC1-F07D-48E7-AA59-8276C3C26647',
+      PAGA_CLIENT_SECRET: 'not-a-real-secret',
+    });
+    try {
+      expectProblem(await call(t.baseUrl, 'GET', '/sandbox/return'), 404, 'ROUTE_NOT_FOUND');
+      expectProblem(await call(t.baseUrl, 'GET', '/sandbox/paga/__control/users'), 404, 'ROUTE_NOT_FOUND');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -74,7 +74,8 @@ describe('npm start on a fresh machine (embedded Postgres)', () => {
     await waitFor(() => /Bearer (gh_test_[A-Za-z0-9_-]+)/.test(app.output()), 'the demo key');
     demoKey = /Bearer (gh_test_[A-Za-z0-9_-]+)/.exec(app.output())![1];
     expect(await ready()).toBe(true);
-    expect((await me(demoKey)).status).toBe(200);
+    const merchant = await (await me(demoKey)).json();
+    expect(merchant).toMatchObject({ isDemo: true, allowedReturnUrls: [`${base.replace('127.0.0.1', 'localhost')}/sandbox/return`] });
     expect((await fetch(`${base}/docs`)).status).toBe(200);
     expect((await fetch(`${base}/docs-json`)).status).toBe(200);
     // The banner shows the key; no log line may.

@@ -30,7 +30,14 @@ export class AppConfig {
   /** Raw `TOKEN_ENCRYPTION_KEYS` (`kid:base64key,...`); parsed by the crypto module. */
   readonly tokenEncryptionKeys?: string;
 
-  constructor(env: ParsedEnv, cwd = process.cwd()) {
+  /**
+   * The raw variables (environment over `.env`), for the provider modules' own schemas
+   * (`<provider>.config.ts`), which are validated at boot the same way.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
+
+  constructor(env: ParsedEnv, cwd = process.cwd(), raw: Record<string, string | undefined> = {}) {
+    this.env = Object.freeze({ ...raw });
     this.mode = env.GATEHOUSE_MODE;
     this.host = env.HOST;
     this.port = env.PORT;

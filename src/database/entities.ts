@@ -1,5 +1,11 @@
+import { AuthorizationAttempt } from '../consents/authorization-attempt.entity.js';
+import { ConsentEvent } from '../consents/consent-event.entity.js';
+import { Consent } from '../consents/consent.entity.js';
+import { Psu } from '../consents/psu.entity.js';
+import { Token } from '../consents/token.entity.js';
 import { ApiKey } from '../merchants/api-key.entity.js';
 import { Merchant } from '../merchants/merchant.entity.js';
+import { Payment } from '../payments/payment.entity.js';
 
 /** Every TypeORM entity of Gatehouse, listed once for the app, the CLI data source and tests. */
-export const ENTITIES = [Merchant, ApiKey];
+export const ENTITIES = [Merchant, ApiKey, Psu, Consent, ConsentEvent, AuthorizationAttempt, Token, Payment];

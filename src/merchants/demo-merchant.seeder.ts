@@ -32,7 +32,8 @@ export class DemoMerchantSeeder implements OnApplicationBootstrap {
     // Two instances booting together must not both create one (the unique index backs this up).
     this.created = await withAdvisoryLock(this.dataSource, DEMO_LOCK, async () => {
       if (await this.merchants.findDemo()) return undefined;
-      const merchant = await this.merchants.create({ name: 'Demo merchant', isDemo: true });
+      // Its users come back to the sandbox's stand-in shop page after a consent.
+      const merchant = await this.merchants.create({ name: 'Demo merchant', isDemo: true, allowedReturnUrls: [`${this.config.publicBaseUrl}/sandbox/return`] });
       const { key } = await this.apiKeys.issue(merchant.id, [...API_KEY_SCOPES], 'demo key (sandbox)');
       this.logger.log({ merchantId: merchant.id }, 'created the sandbox demo merchant');
       return { merchantId: merchant.id, key };

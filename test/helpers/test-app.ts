@@ -4,6 +4,7 @@ import { createGatehouseApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/config.loader.js';
 import type { DemoMerchantCreated } from '../../src/merchants/demo-merchant.seeder.js';
+import { freePort } from '../setup/global-setup.mjs';
 
 export const ADMIN_TOKEN = `test-admin-${randomBytes(24).toString('hex')}`;
 
@@ -15,18 +16,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real app on the run's test database and a free loopback port. */
+/**
+ * Boots the real app on the run's test database and a free loopback port, which is also its
+ * PUBLIC_BASE_URL (so OAuth redirects and the emulators' callbacks point back at it).
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const databaseUrl = process.env.GATEHOUSE_TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('GATEHOUSE_TEST_DATABASE_URL is not set: run the tests with npm test');
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig(
-    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_MERCHANT: 'false', ADMIN_TOKEN, DATABASE_POOL_SIZE: '4', ...env },
+    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO_MERCHANT: 'false', ADMIN_TOKEN, DATABASE_POOL_SIZE: '4', PORT: String(port), PUBLIC_BASE_URL: baseUrl, DATA_DIR: '.data', ...env },
     { dotenv: false },
   );
   const { app, demo } = await createGatehouseApp(config, config.databaseUrl!);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return { app, config, baseUrl: `http://127.0.0.1:${port}`, demo, close: () => app.close() };
+  await app.listen(port, '127.0.0.1');
+  return { app, config, baseUrl, demo, close: () => app.close() };
 }
 
 export interface Reply<T = any> {

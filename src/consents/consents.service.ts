@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppError, type FieldError } from '../common/errors/app-error.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Merchant } from '../merchants/merchant.entity.js';
+import { ConsentProviderRegistry } from './consent-provider.registry.js';
+import { ConsentEvent } from './consent-event.entity.js';
+import { assertTransition, type ConsentStatus } from './consent-status.js';
+import { Consent } from './consent.entity.js';
+import { Psu } from './psu.entity.js';
+import { Token } from './token.entity.js';
+
+/** How long a user has to finish a consent in their browser before it expires. */
+export const AUTHORIZATION_WINDOW_MS = 30 * 60_000;
+
+export interface NewConsent {
+  provider: string;
+  psuReference: string;
+  scopes: string[];
+  userData?: string[];
+  returnUrl: string;
+}
+
+export interface ConsentQuery {
+  provider?: string;
+  psuReference?: string;
+  status?: ConsentStatus;
+  limit: number;
+  /** The id of the last consent of the previous page. */
+  afterId?: string;
+}
+
+export interface ConsentWithPsu {
+  consent: Consent;
+  psu: Psu;
+}
+
+@Injectable()
+export class ConsentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly providers: ConsentProviderRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(merchant: Merchant, input: NewConsent): Promise<ConsentWithPsu> {
+    this.validate(merchant, input);
+    return this.dataSource.transaction(async (m) => {
+      await m.createQueryBuilder().insert().into(Psu).values({ merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference }).orIgnore().execute();
+      const psu = await m.findOneByOrFail(Psu, { merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference });
+      const consent = await m.save(
+        m.create(Consent, {
+          merchantId: merchant.id,
+          psuId: psu.id,
+          provider: input.provider,
+          status: 'received',
+          scopesRequested: [...new Set(input.scopes)],
+          scopesGranted: null,
+          userDataRequested: [...new Set(input.userData ?? [])],
+          userDataGranted: null,
+          returnUrl: input.returnUrl,
+          expiresAt: new Date(Date.now() + AUTHORIZATION_WINDOW_MS),
+          lastError: null,
+        }),
+      );
+      await m.insert(ConsentEvent, { consentId: consent.id, fromStatus: null, toStatus: 'received', cause: 'created by the merchant' });
+      return { consent, psu };
+    });
+  }
+
+  /** The merchant's consent, or 404 (also for another merchant's). Lapsed windows expire here. */
+  async get(merchantId: string, id: string): Promise<ConsentWithPsu> {
+    const consent = await this.dataSource.getRepository(Consent).findOne({ where: { id, merchantId }, relations: { psu: true } });
+    if (!consent?.psu) throw new AppError('NOT_FOUND', 'No such consent.');
+    return { consent: await this.expireIfLapsed(consent), psu: consent.psu };
+  }
+
+  async list(merchantId: string, query: ConsentQuery): Promise<ConsentWithPsu[]> {
+    const qb = this.dataSource
+      .getRepository(Consent)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.psu', 'p')
+      .where('c.merchant_id = :merchantId', { merchantId })
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .take(query.limit);
+    if (query.provider) qb.andWhere('c.provider = :provider', { provider: query.provider });
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.psuReference) qb.andWhere('p.external_ref = :ref', { ref: query.psuReference });
+    if (query.afterId) {
+      // Compared inside Postgres: timestamps keep their microseconds there (a JS Date would not).
+      qb.andWhere('(c.created_at, c.id) > (SELECT a.created_at, a.id FROM consents a WHERE a.id = :afterId AND a.merchant_id = :merchantId)', { afterId: query.afterId });
+    }
+    const rows = await qb.getMany();
+    return Promise.all(rows.map(async (c) => ({ consent: await this.expireIfLapsed(c), psu: c.psu! })));
+  }
+
+  /**
+   * A consent the merchant may act on now: theirs (else 404), of this provider (else 404),
+   * valid (else 409 CONSENT_NOT_ACTIVE) and granting the scope (else 403 CONSENT_SCOPE_MISSING).
+   */
+  async usable(merchantId: string, id: string, provider: string, scope?: string): Promise<Consent> {
+    const { consent } = await this.get(merchantId, id);
+    if (consent.provider !== provider) throw new AppError('NOT_FOUND', 'No such consent.');
+    if (consent.status !== 'valid') throw new AppError('CONSENT_NOT_ACTIVE', `This consent is ${consent.status}; it cannot be used.`);
+    if (scope && !(consent.scopesGranted ?? []).includes(scope)) {
+      throw new AppError('CONSENT_SCOPE_MISSING', `This consent does not grant ${scope}.`);
+    }
+    return consent;
+  }
+
+  history(consentId: string): Promise<ConsentEvent[]> {
+    return this.dataSource.getRepository(ConsentEvent).find({ where: { consentId }, order: { id: 'ASC' } });
+  }
+
+  /** DELETE: the merchant withdraws the consent; stored tokens are destroyed in the same transaction. */
+  async terminate(merchantId: string, id: string): Promise<{ consent: Consent; tokens?: Token }> {
+    return this.dataSource.transaction(async (m) => {
+      const consent = await m.findOne(Consent, { where: { id, merchantId }, lock: { mode: 'pessimistic_write' } });
+      if (!consent) throw new AppError('NOT_FOUND', 'No such consent.');
+      if (consent.status === 'terminatedByTpp') return { consent };
+      const tokens = (await m.findOneBy(Token, { consentId: id })) ?? undefined;
+      const updated = await this.transition(m, consent, 'terminatedByTpp', 'withdrawn by the merchant');
+      return { consent: updated, tokens };
+    });
+  }
+
+  /**
+   * The only way a consent's status changes: checked against the state machine, recorded with
+   * its cause, and tokens destroyed when the consent ends. Call inside a transaction that holds
+   * the consent row locked.
+   */
+  async transition(m: EntityManager, consent: Consent, to: ConsentStatus, cause: string, patch: Partial<Consent> = {}): Promise<Consent> {
+    assertTransition(consent.status, to);
+    const from = consent.status;
+    Object.assign(consent, patch, { status: to });
+    if (to !== 'valid') await m.delete(Token, { consentId: consent.id });
+    await m.update(Consent, { id: consent.id, status: from }, { ...patch, status: to });
+    await m.insert(ConsentEvent, { consentId: consent.id, fromStatus: from, toStatus: to, cause });
+    return consent;
+  }
+
+  /** Locks and re-reads a consent for a status change. */
+  lock(m: EntityManager, id: string): Promise<Consent | null> {
+    return m.findOne(Consent, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private async expireIfLapsed(consent: Consent): Promise<Consent> {
+    const lapsed = consent.expiresAt && consent.expiresAt.getTime() <= Date.now();
+    if (!lapsed || (consent.status !== 'received' && consent.status !== 'valid')) return consent;
+    return this.dataSource.transaction(async (m) => {
+      const locked = await this.lock(m, consent.id);
+      if (!locked || (locked.status !== 'received' && locked.status !== 'valid')) return locked ?? consent;
+      const cause = locked.status === 'received' ? 'the user did not finish in time' : 'the access period ended';
+      const updated = await this.transition(m, locked, 'expired', cause);
+      return Object.assign(updated, { psu: consent.psu });
+    });
+  }
+
+  private validate(merchant: Merchant, input: NewConsent): void {
+    const errors: FieldError[] = [];
+    const provider = this.providers.find(input.provider);
+    if (!provider) {
+      errors.push({ field: 'provider', message: `must be one of: ${this.providers.names().join(', ')}` });
+    } else {
+      input.scopes.forEach((s, i) => {
+        if (!provider.scopes.includes(s)) errors.push({ field: `scopes[${i}]`, message: `must be one of: ${provider.scopes.join(', ')}` });
+      });
+      (input.userData ?? []).forEach((d, i) => {
+        if (!provider.userData.includes(d)) {
+          errors.push({ field: `userData[${i}]`, message: provider.userData.length ? `must be one of: ${provider.userData.join(', ')}` : 'is not supported by this provider' });
+        }
+      });
+      const scopeProblem = errors.length ? undefined : provider.checkScopes?.(input.scopes);
+      if (scopeProblem) errors.push({ field: 'scopes', message: scopeProblem });
+    }
+    // Exact match only: an open redirect through Gatehouse would hand the user to anyone.
+    if (!merchant.allowedReturnUrls.includes(input.returnUrl)) {
+      errors.push({ field: 'returnUrl', message: "is not one of the merchant's allowed return URLs" });
+    }
+    if (errors.length) throw new AppError('VALIDATION_FAILED', `${errors.length} field(s) are invalid.`, { errors });
+  }
+
+  authorizationUrl(consent: Consent): string {
+    return `${this.config.publicBaseUrl}/oauth/${consent.provider}/authorize/${consent.id}`;
+  }
+}

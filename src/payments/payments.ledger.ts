@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppError } from '../common/errors/app-error.js';
+import { Payment, type PaymentKind, type PaymentStatus } from './payment.entity.js';
+
+export interface PaymentIntent {
+  merchantId: string;
+  provider: string;
+  consentId: string | null;
+  kind: PaymentKind;
+  reference: string;
+  amountMinor: number;
+  currency: string;
+  /** Everything else that defines the request, for the reuse check. */
+  details: Record<string, unknown>;
+}
+
+export type Begun = { payment: Payment; isNew: true } | { payment: Payment; isNew: false };
+
+function fingerprint(intent: PaymentIntent): string {
+  const { merchantId: _m, ...rest } = intent;
+  return createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).update(JSON.stringify(intent.details)).digest('hex');
+}
+
+/**
+ * The payments table as a ledger of provider calls: a row is committed as `pending` before the
+ * provider is called, then settled with the outcome. The merchant's reference is the idempotency
+ * key: the same reference with the same request returns the recorded payment; with a different
+ * request it is refused.
+ */
+@Injectable()
+export class PaymentsLedger {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async begin(intent: PaymentIntent): Promise<Begun> {
+    const repo = this.dataSource.getRepository(Payment);
+    const print = fingerprint(intent);
+    const inserted = await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        merchantId: intent.merchantId,
+        provider: intent.provider,
+        consentId: intent.consentId,
+        kind: intent.kind,
+        reference: intent.reference,
+        amountMinor: intent.amountMinor,
+        currency: intent.currency,
+        status: 'pending',
+        requestFingerprint: print,
+        providerReference: null,
+        providerResult: null,
+        lastError: null,
+      })
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const fresh = inserted.raw?.[0]?.id as string | undefined;
+    const payment = await repo.findOneByOrFail(
+      fresh ? { id: fresh } : { merchantId: intent.merchantId, provider: intent.provider, kind: intent.kind, reference: intent.reference },
+    );
+    if (fresh) return { payment, isNew: true };
+    if (payment.requestFingerprint !== print) {
+      throw new AppError('UNPROCESSABLE', `The reference ${intent.reference} was already used for a different ${intent.kind}.`);
+    }
+    return { payment, isNew: false };
+  }
+
+  async settle(payment: Payment, status: PaymentStatus, outcome: { providerReference?: string | null; result?: Record<string, unknown>; error?: string | null }): Promise<Payment> {
+    payment.status = status;
+    payment.providerReference = outcome.providerReference ?? payment.providerReference;
+    payment.providerResult = outcome.result ?? payment.providerResult;
+    payment.lastError = outcome.error ?? null;
+    // Only a pending payment settles; a settled one never changes back.
+    await this.dataSource.getRepository(Payment).update(
+      { id: payment.id, status: 'pending' },
+      // jsonb columns defeat TypeORM's deep-partial typing; the value is a plain JSON object.
+      { status, providerReference: payment.providerReference, providerResult: payment.providerResult as never, lastError: payment.lastError },
+    );
+    return this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
+  }
+
+  async noteError(payment: Payment, error: string): Promise<void> {
+    await this.dataSource.getRepository(Payment).update({ id: payment.id, status: 'pending' }, { lastError: error });
+  }
+}

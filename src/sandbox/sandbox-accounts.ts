@@ -1,0 +1,46 @@
+/**
+ * Well-known credentials and test users of the in-process sandbox emulators. Both the emulators
+ * and the provider clients' sandbox defaults read them from here, so a fresh checkout runs end to
+ * end with no configuration. Nothing here is a production secret: these values only open the
+ * emulators under `/sandbox/...`, which exist only in sandbox mode.
+ */
+
+/** Where the Paga emulator is mounted, relative to `PUBLIC_BASE_URL` (the base URL a Paga client uses). */
+export const PAGA_SANDBOX_PATH = '/sandbox/paga';
+
+/** Gatehouse's OAuth callback for Paga; the sandbox client is registered with `${publicBaseUrl}${this}`. */
+export const PAGA_SANDBOX_CALLBACK_PATH = '/oauth/paga/callback';
+
+/** The Paga client (business) Gatehouse uses in sandbox mode: a GUID client id and a secret, as Paga issues them. */
+export const PAGA_SANDBOX_CLIENT = {
+  clientId: 'B9434BBE-22F9-4A49-BB9A-7D8944F95E29',
+  clientSecret: 'sbx_5hRrDpBiB-VomQNVvtsAkaKAszkzH3v3',
+  name: 'Gatehouse Sandbox',
+  /** The client's own NGN float, in kobo: money transfers are paid from it, merchant payments credit it. */
+  floatKobo: 1_000_000_000, // ₦10,000,000.00
+} as const;
+
+/** The one password of every Paga test user (shown on the sandbox login page, as real sandboxes do). */
+export const PAGA_SANDBOX_PASSWORD = 'sandbox-pass-1';
+
+export interface PagaSandboxUser {
+  username: string;
+  /** Local Nigerian format; also accepted as +234… / 234… where a phone number is expected. */
+  phone: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  /** Starting NGN wallet balance in kobo (integer; money is never a float). */
+  balanceKobo: number;
+}
+
+export const PAGA_SANDBOX_USERS: readonly PagaSandboxUser[] = [
+  { username: 'adaobi', phone: '07030280000', firstName: 'Adaobi', lastName: 'Okeke', email: 'adaobi.okeke@example.ng', balanceKobo: 25_000_000 }, // ₦250,000.00
+  { username: 'chidi', phone: '08031234567', firstName: 'Chidi', lastName: 'Nwosu', email: 'chidi.nwosu@example.ng', balanceKobo: 5_000_000 }, // ₦50,000.00
+  { username: 'bisi', phone: '08059876543', firstName: 'Bisi', lastName: 'Adeyemi', email: 'bisi.adeyemi@example.ng', balanceKobo: 15_000 }, // ₦150.00: for insufficient-funds tests
+];
+
+/** The redirect URI the sandbox client is registered with. */
+export function pagaSandboxRedirectUri(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}${PAGA_SANDBOX_CALLBACK_PATH}`;
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { PAGA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
+import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { freePort } from './setup/global-setup.mjs';
+
+// Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
+
+describe('Paga consent in a real browser (chromium + playwright-core)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let shop: Server;
+  let returnUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
+    // The merchant's frontend: a page the user lands on after the consent.
+    const port = await freePort();
+    returnUrl = `http://127.0.0.1:${port}/connected`;
+    shop = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back at the shop</h1><p id="query">${new URL(req.url!, returnUrl).search}</p>`));
+    await new Promise<void>((resolve) => shop.listen(port, '127.0.0.1', resolve));
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await new Promise((resolve) => shop?.close(resolve));
+  });
+
+  it('the user logs in at Paga, approves, and lands back at the merchant with a valid consent', async () => {
+    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });
+    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'read'] } })).body.key;
+    const consent = await call(t.baseUrl, 'POST', '/v1/consents', {
+      token: key,
+      json: { provider: 'paga', psuReference: 'browser-user', scopes: ['USER_DETAILS_REQUEST'], userData: ['FIRST_NAME', 'EMAIL'], returnUrl },
+    });
+    expect(consent.status).toBe(201);
+
+    const page = await browser.newPage();
+    await page.goto(consent.body.authorizationUrl);
+    expect(new URL(page.url()).pathname).toBe('/sandbox/paga/paga-webservices/oauth2/authorization');
+    await page.fill('#username', 'chidi');
+    await page.fill('#password', PAGA_SANDBOX_PASSWORD);
+    // The consent page names what the merchant asked for.
+    await expect(page.textContent('body')).resolves.toMatch(/first name/i);
+    await page.screenshot({ path: join(SCREENSHOTS, 'paga-consent.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(returnUrl)), page.click('button[value="approve"]')]);
+    const landed = new URL(page.url());
+    expect(Object.fromEntries(landed.searchParams)).toEqual({ consent_id: consent.body.id, status: 'valid' });
+    await expect(page.textContent('h1')).resolves.toBe('Back at the shop');
+
+    const user = await call(t.baseUrl, 'GET', `/v1/paga/consents/${consent.body.id}/user`, { token: key });
+    expect(user.body.details).toEqual({ FIRST_NAME: 'Chidi', EMAIL: 'chidi.nwosu@example.ng' });
+    await page.close();
+  });
+});
