@@ -2,5 +2,6 @@
 // to this list (explicit imports work the same under the build, the CLI and jest).
 import { CreateMerchants1763800000000 } from './1763800000000-create-merchants.js';
 import { CreateConsents1763900000000 } from './1763900000000-create-consents.js';
+import { CreateMomo1764000000000 } from './1764000000000-create-momo.js';
 
-export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000];
+export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000, CreateMomo1764000000000];

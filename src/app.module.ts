@@ -9,6 +9,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MerchantsModule } from './merchants/merchants.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { MomoModule } from './providers/momo/momo.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 
@@ -22,10 +24,12 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.databasePoolSize), retryAttempts: 2, retryDelay: 1_000 }),
         DatabaseModule,
+        JobsModule.forRoot(databaseUrl),
         HealthModule,
         MerchantsModule,
         ConsentsModule,
         PagaModule,
+        MomoModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { TcpProxy } from './helpers/tcp-proxy.js';
-import { call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('Swagger, health and schema', () => {
   let t: TestApp;
@@ -124,10 +124,38 @@ describe('sandbox demo return page', () => {
       PAGA_BASE_URL: 'https://beta.mypaga.com',
       PAGA_CLIENT_ID: 'A3878DC1-F07D-48E7-AA59-8276C3C26647',
       PAGA_CLIENT_SECRET: 'not-a-real-secret',
+      // MoMo left unconfigured: in production a provider without its base URL is simply off.
     });
     try {
       expectProblem(await call(t.baseUrl, 'GET', '/sandbox/return'), 404, 'ROUTE_NOT_FOUND');
       expectProblem(await call(t.baseUrl, 'GET', '/sandbox/paga/__control/users'), 404, 'ROUTE_NOT_FOUND');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('production: an unconfigured provider is off, a half-configured one stops the boot', () => {
+  const production = {
+    GATEHOUSE_MODE: 'production',
+    TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  };
+
+  it('refuses to boot with MoMo half configured, naming the missing variables', async () => {
+    await expect(startTestApp({ ...production, MOMO_BASE_URL: 'https://sandbox.momodeveloper.mtn.com' })).rejects.toThrow(
+      /MOMO_COLLECTION_SUBSCRIPTION_KEY[\s\S]*MOMO_TARGET_ENVIRONMENT/,
+    );
+  });
+
+  it('answers 503 for MoMo and offers no Paga consents when neither is configured', async () => {
+    const t = await startTestApp(production);
+    try {
+      const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Prod', allowedReturnUrls: ['https://shop.example/r'] } });
+      const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+      expect(key).toMatch(/^gh_live_/);
+      expectProblem(await call(t.baseUrl, 'GET', '/v1/momo/collection/balance', { token: key }), 503, 'SERVICE_UNAVAILABLE');
+      const consent = await call(t.baseUrl, 'POST', '/v1/consents', { token: key, json: { provider: 'paga', psuReference: 'x', scopes: ['MERCHANT_PAYMENT'], returnUrl: 'https://shop.example/r' } });
+      expect(expectProblem(consent, 400, 'VALIDATION_FAILED').errors[0].field).toBe('provider');
     } finally {
       await t.close();
     }

@@ -73,6 +73,11 @@ export class Payment {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** SHA-256 of the token in this payment's provider callback URL (MoMo), if it has one. */
+  @Index('payments_callback_token_hash', { unique: true })
+  @Column({ name: 'callback_token_hash', type: 'text', nullable: true })
+  callbackTokenHash!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

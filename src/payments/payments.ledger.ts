@@ -15,12 +15,17 @@ export interface PaymentIntent {
   currency: string;
   /** Everything else that defines the request, for the reuse check. */
   details: Record<string, unknown>;
+  /** A provider reference chosen before the call (MoMo's X-Reference-Id), committed with the row. */
+  providerReference?: string;
+  /** SHA-256 of the token in the payment's callback URL, if the provider calls back. */
+  callbackTokenHash?: string;
 }
 
 export type Begun = { payment: Payment; isNew: true } | { payment: Payment; isNew: false };
 
 function fingerprint(intent: PaymentIntent): string {
-  const { merchantId: _m, ...rest } = intent;
+  // What the merchant asked for; not the ids we generated for this attempt.
+  const { merchantId: _m, providerReference: _p, callbackTokenHash: _c, ...rest } = intent;
   return createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).update(JSON.stringify(intent.details)).digest('hex');
 }
 
@@ -50,7 +55,8 @@ export class PaymentsLedger {
         currency: intent.currency,
         status: 'pending',
         requestFingerprint: print,
-        providerReference: null,
+        providerReference: intent.providerReference ?? null,
+        callbackTokenHash: intent.callbackTokenHash ?? null,
         providerResult: null,
         lastError: null,
       })
@@ -80,6 +86,26 @@ export class PaymentsLedger {
       { status, providerReference: payment.providerReference, providerResult: payment.providerResult as never, lastError: payment.lastError },
     );
     return this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
+  }
+
+  /** Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it. */
+  async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null }): Promise<void> {
+    await this.dataSource.getRepository(Payment).update(
+      { id: payment.id, status: 'pending' },
+      {
+        ...(changes.providerResult ? { providerResult: { ...(payment.providerResult ?? {}), ...changes.providerResult } as never } : {}),
+        ...(changes.callbackTokenHash ? { callbackTokenHash: changes.callbackTokenHash } : {}),
+        ...(changes.lastError !== undefined ? { lastError: changes.lastError } : {}),
+      },
+    );
+  }
+
+  find(where: { id: string; merchantId?: string; provider?: string; kind?: Payment['kind'] }): Promise<Payment | null> {
+    return this.dataSource.getRepository(Payment).findOneBy(where);
+  }
+
+  findByCallbackToken(provider: string, tokenHash: string): Promise<Payment | null> {
+    return this.dataSource.getRepository(Payment).findOneBy({ provider, callbackTokenHash: tokenHash });
   }
 
   async noteError(payment: Payment, error: string): Promise<void> {

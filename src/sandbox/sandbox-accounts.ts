@@ -44,3 +44,22 @@ export const PAGA_SANDBOX_USERS: readonly PagaSandboxUser[] = [
 export function pagaSandboxRedirectUri(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${PAGA_SANDBOX_CALLBACK_PATH}`;
 }
+
+/** Where the MTN MoMo emulator is mounted, relative to `PUBLIC_BASE_URL` (the base URL a MoMo client uses). */
+export const MOMO_SANDBOX_PATH = '/sandbox/momo';
+
+/** The MoMo products the emulator serves; each has its own subscription keys (MoMo spec §0, §1). */
+export const MOMO_SANDBOX_PRODUCTS = ['collection', 'disbursement'] as const;
+export type MomoSandboxProduct = (typeof MOMO_SANDBOX_PRODUCTS)[number];
+
+/**
+ * The `Ocp-Apim-Subscription-Key` values the MoMo emulator accepts: a primary and a secondary key per
+ * product, 32 hex characters as MTN issues them. Gatehouse's MoMo client defaults to the primary key
+ * in sandbox mode. They open only the emulator under `/sandbox/momo`; none is an MTN credential.
+ * API users and API keys are not listed: as in MTN's sandbox, the client provisions them itself
+ * (`POST /v1_0/apiuser`, then `…/apikey`) with the subscription key of the product.
+ */
+export const MOMO_SANDBOX_SUBSCRIPTION_KEYS = {
+  collection: { primary: '5f3c9a1e7b2d4c68a0e1f9b3d7c2a6e4', secondary: 'c81d4e0a92f7463b8e5d1a6c0f3b7e29' },
+  disbursement: { primary: 'a7e2b9d40c6f4e1a9b3d8c5e2f1a0b76', secondary: '3d9f6a2c1e8b4d07a5c4e9f2b6d1a8c3' },
+} as const satisfies Record<MomoSandboxProduct, { primary: string; secondary: string }>;

@@ -24,6 +24,8 @@ export interface PagaConfig {
   balanceSource: 'user-details' | 'account-balance';
   /** Gatehouse's redirect_uri, registered with Paga. */
   callbackUrl: string;
+  /** False in production when PAGA_BASE_URL is not set: Paga is simply not offered there. */
+  enabled: boolean;
 }
 
 /**
@@ -33,7 +35,8 @@ export interface PagaConfig {
 export function loadPagaConfig(app: AppConfig): PagaConfig {
   const env = parseModuleConfig(schema, app.env, new Set(['PAGA_CLIENT_SECRET']));
   const usesEmulator = !env.PAGA_BASE_URL;
-  if (!app.isSandbox) {
+  const enabled = app.isSandbox || !!env.PAGA_BASE_URL;
+  if (enabled && !app.isSandbox) {
     const missing = (['PAGA_BASE_URL', 'PAGA_CLIENT_ID', 'PAGA_CLIENT_SECRET'] as const).filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: is required when GATEHOUSE_MODE=production`));
   }
@@ -44,5 +47,6 @@ export function loadPagaConfig(app: AppConfig): PagaConfig {
     timeoutMs: env.PAGA_TIMEOUT_MS,
     balanceSource: env.PAGA_BALANCE_SOURCE,
     callbackUrl: `${app.publicBaseUrl}/oauth/paga/callback`,
+    enabled,
   };
 }

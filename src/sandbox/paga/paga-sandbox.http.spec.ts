@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import express from 'express';
@@ -47,31 +48,8 @@ beforeEach(async () => {
 
 // ---- helpers ----
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(url: string, init: RequestInit = {}): Promise<Reply> {
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
-
 function control(method: string, path: string, json?: unknown): Promise<Reply> {
-  return send(`${sandbox}/__control/${path}`, {
-    method,
-    headers: json === undefined ? {} : { 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
+  return sendJson(`${sandbox}/__control/${path}`, method, json);
 }
 
 function basic(id: string = CLIENT_ID, secret: string = CLIENT_SECRET): string {

@@ -1,6 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { PAGA_SANDBOX_PATH } from '../sandbox-accounts.js';
-import { PagaSandboxClock } from './paga-sandbox.clock.js';
+import { SandboxClock } from '../sandbox.clock.js';
 import { PagaSandboxStore } from './paga-sandbox.store.js';
 import { PagaSandboxApiService } from './paga-sandbox-api.service.js';
 import { PagaSandboxControlController } from './paga-sandbox-control.controller.js';
@@ -15,7 +15,7 @@ import { PagaSandboxOAuthService } from './paga-sandbox-oauth.service.js';
 @Module({
   // Order matters: the wire controller's catch-all must be registered after the control routes.
   controllers: [PagaSandboxControlController, PagaSandboxController],
-  providers: [PagaSandboxClock, PagaSandboxStore, PagaSandboxOAuthService, PagaSandboxApiService],
+  providers: [SandboxClock, PagaSandboxStore, PagaSandboxOAuthService, PagaSandboxApiService],
 })
 export class PagaSandboxModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

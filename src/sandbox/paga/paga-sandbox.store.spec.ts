@@ -1,13 +1,13 @@
 import type { AppConfig } from '../../config/app-config.js';
 import { PAGA_SANDBOX_CLIENT, PAGA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
-import { PagaSandboxClock } from './paga-sandbox.clock.js';
+import { SandboxClock } from '../sandbox.clock.js';
 import { type AuthorizationRequest, PagaSandboxStore } from './paga-sandbox.store.js';
 
 const REDIRECT = 'http://gatehouse.test/oauth/paga/callback';
 const CLIENT = PAGA_SANDBOX_CLIENT.clientId;
 
 function setup() {
-  const clock = new PagaSandboxClock();
+  const clock = new SandboxClock();
   const store = new PagaSandboxStore({ publicBaseUrl: 'http://gatehouse.test' } as AppConfig, clock);
   const request: AuthorizationRequest = { clientId: CLIENT, clientName: 'x', redirectUri: REDIRECT, scopes: ['MERCHANT_PAYMENT'], userData: ['EMAIL'] };
   return { clock, store, request };

@@ -13,7 +13,7 @@ import {
   type PagaSandboxSettings,
 } from './paga-sandbox.constants.js';
 import { normalizePhone } from './paga-sandbox.params.js';
-import { PagaSandboxClock } from './paga-sandbox.clock.js';
+import { SandboxClock } from '../sandbox.clock.js';
 
 export interface SandboxClient {
   clientId: string;
@@ -169,7 +169,7 @@ export class PagaSandboxStore {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly clock: PagaSandboxClock,
+    private readonly clock: SandboxClock,
   ) {
     this.reset();
   }

@@ -1,0 +1,186 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error.js';
+import { JobQueue } from '../../jobs/job-queue.service.js';
+import type { Payment } from '../../payments/payment.entity.js';
+import { PaymentsLedger } from '../../payments/payments.ledger.js';
+import { MomoTokenManager } from './momo-token.manager.js';
+import { MomoClient, type MomoCreateOutcome } from './momo.client.js';
+import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
+import { mapMomoStatus, momoMessage, momoMsisdn, toMomoAmount } from './momo.mapper.js';
+
+export const RECONCILE_QUEUE = 'momo-reconcile';
+
+export interface MomoPaymentRequest {
+  reference: string;
+  amountMinor: number;
+  currency: string;
+  msisdn: string;
+  payerMessage?: string;
+  payeeNote?: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** MoMo's resource and status path per product. */
+const OPERATION: Record<MomoProduct, { kind: 'charge' | 'transfer'; operation: 'requesttopay' | 'transfer'; party: 'payer' | 'payee' }> = {
+  collection: { kind: 'charge', operation: 'requesttopay', party: 'payer' },
+  disbursement: { kind: 'transfer', operation: 'transfer', party: 'payee' },
+};
+
+/**
+ * Collections (request to pay) and disbursements (transfer). The X-Reference-Id is generated
+ * once and committed with the payment row before MoMo is called, and every retry reuses it; an
+ * unclear answer (timeout, 5xx) is followed by a status read before anything else. Outcomes
+ * arrive by callback (verified by reading the status) or by the reconciliation job.
+ */
+@Injectable()
+export class MomoPaymentsService implements OnModuleInit {
+  private readonly logger = new Logger(MomoPaymentsService.name);
+
+  constructor(
+    @Inject(MOMO_CONFIG) private readonly config: MomoConfig,
+    private readonly client: MomoClient,
+    private readonly tokens: MomoTokenManager,
+    private readonly ledger: PaymentsLedger,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.jobs.work<{ paymentId: string; attempt: number }>(RECONCILE_QUEUE, (job) => this.reconcile(job.paymentId, job.attempt));
+  }
+
+  async create(merchantId: string, product: MomoProduct, request: MomoPaymentRequest): Promise<Payment> {
+    if (request.currency !== this.config.currency) {
+      throw new AppError('VALIDATION_FAILED', `MoMo here takes ${this.config.currency} only.`, { errors: [{ field: 'amount.currency', message: `must be ${this.config.currency}` }] });
+    }
+    const { kind } = OPERATION[product];
+    const callbackToken = randomBytes(32).toString('base64url');
+    const { payment, isNew } = await this.ledger.begin({
+      merchantId,
+      provider: 'momo',
+      consentId: null,
+      kind,
+      reference: request.reference,
+      amountMinor: request.amountMinor,
+      currency: request.currency,
+      details: { msisdn: momoMsisdn(request.msisdn), payerMessage: request.payerMessage ?? null, payeeNote: request.payeeNote ?? null },
+      providerReference: randomUUID(),
+      callbackTokenHash: hashToken(callbackToken),
+    });
+    if (!isNew) {
+      // A replay: settled or already with MoMo -> as it is; never submitted (we crashed before
+      // the call) -> submit now, with the reference id committed the first time.
+      if (payment.status !== 'pending' || payment.providerResult?.submitted) return payment;
+      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
+    }
+    try {
+      await this.submit(product, payment, request, callbackToken);
+    } catch (err) {
+      // e.g. no token: nothing reached MoMo for sure; the row stays pending and a retry reuses it.
+      await this.ledger.annotate(payment, { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error' });
+      throw err;
+    }
+    return (await this.ledger.find({ id: payment.id }))!;
+  }
+
+  get(merchantId: string, product: MomoProduct, id: string): Promise<Payment> {
+    return this.ledger.find({ id, merchantId, provider: 'momo', kind: OPERATION[product].kind }).then((p) => {
+      if (!p) throw new AppError('NOT_FOUND', 'No such payment.');
+      return p;
+    });
+  }
+
+  /** A callback arrived: it is only a hint. Read the status from MoMo and apply it. */
+  async onCallback(token: string): Promise<Payment | undefined> {
+    const payment = await this.ledger.findByCallbackToken('momo', hashToken(token));
+    if (!payment) return undefined;
+    if (payment.status === 'pending') {
+      // Verify in the background: MoMo wants its 2xx fast.
+      void this.refresh(payment).catch((err: unknown) => this.logger.warn({ paymentId: payment.id, err: (err as Error).message }, 'callback verification failed; reconciliation will retry'));
+    }
+    return payment;
+  }
+
+  private async submit(product: MomoProduct, payment: Payment, request: MomoPaymentRequest, callbackToken: string): Promise<void> {
+    const { operation, party } = OPERATION[product];
+    const body = {
+      amount: toMomoAmount(payment.amountMinor),
+      currency: payment.currency,
+      externalId: payment.reference,
+      [party]: { partyIdType: 'MSISDN', partyId: momoMsisdn(request.msisdn) },
+      payerMessage: momoMessage(request.payerMessage, payment.reference),
+      payeeNote: momoMessage(request.payeeNote, payment.reference),
+    };
+    const callbackUrl = `${this.config.callbackBaseUrl}/callbacks/momo/${callbackToken}`;
+    const send = () => this.tokens.withToken(product, (token) => this.client.create(product, operation, token, payment.providerReference!, body, callbackUrl));
+
+    let outcome: MomoCreateOutcome = await send();
+    if (outcome.kind === 'unknown' || outcome.kind === 'rejected') {
+      // Did MoMo create it after all? Read before deciding anything.
+      const read = await this.readStatus(product, payment);
+      if (read) {
+        await this.settleFrom(payment, read, true);
+        return;
+      }
+      if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again
+    }
+    switch (outcome.kind) {
+      case 'accepted':
+      case 'duplicate':
+        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null });
+        await this.scheduleReconcile(payment.id, 0);
+        return;
+      case 'rejected':
+        await this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
+        return;
+      case 'unknown':
+        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling` });
+        await this.scheduleReconcile(payment.id, 0);
+    }
+  }
+
+  private async readStatus(product: MomoProduct, payment: Payment): Promise<Record<string, unknown> | undefined> {
+    const read = await this.tokens.withToken(product, (token) => this.client.read(product, token, `/v1_0/${OPERATION[product].operation}/${payment.providerReference}`));
+    return read.found ? read.body : undefined;
+  }
+
+  private async refresh(payment: Payment): Promise<Payment> {
+    const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
+    const body = await this.readStatus(product, payment);
+    return body ? this.settleFrom(payment, body, true) : payment;
+  }
+
+  private async settleFrom(payment: Payment, body: Record<string, unknown>, submitted: boolean): Promise<Payment> {
+    const status = mapMomoStatus(body);
+    if (status.status === 'pending') {
+      await this.ledger.annotate(payment, { providerResult: { submitted, wireStatus: status.wireStatus } });
+      return payment;
+    }
+    // settle() only moves a pending payment: duplicates and late callbacks change nothing.
+    return this.ledger.settle(payment, status.status, {
+      result: { submitted, wireStatus: status.wireStatus, financialTransactionId: status.financialTransactionId, errorCode: status.reason, errorMessage: null },
+    });
+  }
+
+  private scheduleReconcile(paymentId: string, attempt: number): Promise<void> {
+    // 2, 4, 8, ... seconds, at most a minute apart.
+    const afterSeconds = Math.min(60, 2 ** (attempt + 1));
+    return this.jobs.send(RECONCILE_QUEUE, { paymentId, attempt }, { afterSeconds, singletonKey: `${paymentId}:${attempt}` });
+  }
+
+  /** The reconciliation job: poll a pending payment until it is final or the window closes. */
+  async reconcile(paymentId: string, attempt: number): Promise<void> {
+    const payment = await this.ledger.find({ id: paymentId, provider: 'momo' });
+    if (!payment || payment.status !== 'pending') return;
+    const settled = await this.refresh(payment);
+    if (settled.status !== 'pending') return;
+    const ageSeconds = (Date.now() - payment.createdAt.getTime()) / 1000;
+    if (ageSeconds >= this.config.reconcileTimeoutSeconds) {
+      // Never declare a failure MoMo did not report: it stays pending, flagged for a person.
+      await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
+      return;
+    }
+    await this.scheduleReconcile(paymentId, attempt + 1);
+  }
+}
