@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { TokenCipher } from '../src/crypto/token-cipher.service.js';
 import { freePort } from './setup/global-setup.mjs';
 
 // Runs the built entry point exactly as `npm start` does, on a fresh embedded Postgres.
@@ -46,6 +48,45 @@ function postgresRunningFor(dataDir: string): boolean {
   }
 }
 
+/** Consent (scripted approval at the emulator) + one charge; returns the secrets that went by. */
+async function connectAndCharge(base: string, key: string, env: Record<string, string>) {
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const publicBase = base.replace('127.0.0.1', 'localhost');
+  const consent = (await (
+    await fetch(`${base}/v1/consents`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ provider: 'paga', psuReference: 'me', scopes: ['MERCHANT_PAYMENT'], returnUrl: `${publicBase}/sandbox/return` }),
+    })
+  ).json()) as { id: string; authorizationUrl: string };
+  await fetch(`${base}/sandbox/paga/__control/next-decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) });
+  const toPaga = new URL((await fetch(consent.authorizationUrl, { redirect: 'manual' })).headers.get('location')!);
+  const toUs = new URL((await fetch(toPaga, { redirect: 'manual' })).headers.get('location')!);
+  const back = await fetch(toUs, { redirect: 'manual' });
+  expect(new URL(back.headers.get('location')!).searchParams.get('status')).toBe('valid');
+  const charge = await fetch(`${base}/v1/paga/consents/${consent.id}/payments`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ reference: 'start-1', amount: { value: 100, currency: 'NGN' }, customerReference: 'me' }),
+  });
+  expect(((await charge.json()) as { status: string }).status).toBe('succeeded');
+
+  // Read the stored tokens as only Gatehouse can: from its database, with its sandbox key.
+  const password = readFileSync(join(env.DATA_DIR, 'postgres.password'), 'utf8').trim();
+  const client = new pg.Client({ connectionString: `postgres://gatehouse:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/gatehouse` });
+  await client.connect();
+  const { rows } = await client.query('SELECT merchant_id, access_token, refresh_token FROM tokens WHERE consent_id = $1', [consent.id]);
+  await client.end();
+  const cipher = TokenCipher.fromConfig({ isSandbox: true, dataDir: env.DATA_DIR, tokenEncryptionKeys: undefined });
+  const aad = (column: string) => ({ merchantId: rows[0].merchant_id, consentId: consent.id, column });
+  return {
+    accessToken: cipher.decrypt(rows[0].access_token, aad('access_token')),
+    refreshToken: cipher.decrypt(rows[0].refresh_token, aad('refresh_token')),
+    code: toUs.searchParams.get('code')!,
+    state: toUs.searchParams.get('state')!,
+  };
+}
+
 describe('npm start on a fresh machine (embedded Postgres)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
   let env: Record<string, string>;
@@ -54,7 +95,7 @@ describe('npm start on a fresh machine (embedded Postgres)', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    env = { DATA_DIR: join(dir, '.data'), PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), HOST: '127.0.0.1' };
+    env = { DATA_DIR: join(dir, '.data'), PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'debug' };
     base = `http://127.0.0.1:${port}`;
   });
   // A failed test must not leave its server behind for the next one.
@@ -78,10 +119,16 @@ describe('npm start on a fresh machine (embedded Postgres)', () => {
     expect(merchant).toMatchObject({ isDemo: true, allowedReturnUrls: [`${base.replace('127.0.0.1', 'localhost')}/sandbox/return`] });
     expect((await fetch(`${base}/docs`)).status).toBe(200);
     expect((await fetch(`${base}/docs-json`)).status).toBe(200);
-    // The banner shows the key; no log line may.
+    // A whole Paga consent and a charge through the running process, to have secrets to look for.
+    const secrets = await connectAndCharge(base, demoKey, env);
+    expect(secrets.accessToken).toMatch(/^[0-9a-f-]{36}$/);
+
+    // The banner shows the key; no log line may, nor any token, code or state.
     const logLines = app.output().split('\n').filter((l) => l.startsWith('{'));
-    expect(logLines.length).toBeGreaterThan(3);
-    expect(logLines.filter((l) => l.includes(demoKey.slice(21)))).toEqual([]);
+    expect(logLines.length).toBeGreaterThan(10);
+    for (const secret of [demoKey.slice(21), secrets.accessToken, secrets.refreshToken, secrets.code, secrets.state]) {
+      expect({ secret: secret.slice(0, 6), lines: logLines.filter((l) => l.includes(secret)) }).toEqual({ secret: secret.slice(0, 6), lines: [] });
+    }
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
