@@ -5,7 +5,25 @@ import { AppConfig } from '../config/app-config.js';
 import { AppError } from '../common/errors/app-error.js';
 import { type ApiKeyScope, apiKeyMatches, issueApiKey, keyModeFor, parseApiKey } from './api-key.codec.js';
 import { ApiKey } from './api-key.entity.js';
+import { Merchant } from './merchant.entity.js';
 import type { MerchantPrincipal } from './merchant-auth.js';
+
+interface KeyRow {
+  id: string;
+  prefix: string;
+  secret_hash: string;
+  mode: ApiKey['mode'];
+  scopes: ApiKeyScope[];
+  last_used_at: Date | null;
+  m_id: string;
+  m_name: string;
+  m_status: Merchant['status'];
+  m_return_urls: string[];
+  m_webhook_urls: string[];
+  m_is_demo: boolean;
+  m_created_at: Date;
+  m_updated_at: Date;
+}
 
 // last_used_at is an audit aid, not a counter: one write a minute per key is plenty.
 const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -40,10 +58,29 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<MerchantPrincipal | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed || parsed.mode !== keyModeFor(this.config.mode)) return undefined;
-    const apiKey = await this.keys.findOne({ where: { prefix: parsed.prefix, revokedAt: IsNull() }, relations: { merchant: true } });
-    if (!apiKey?.merchant || !apiKeyMatches(presented, apiKey.secretHash)) return undefined;
-    this.touch(apiKey.id);
-    return { merchant: apiKey.merchant, apiKey: { id: apiKey.id, prefix: apiKey.prefix, scopes: apiKey.scopes, mode: apiKey.mode } };
+    // The hot path of every merchant request: one indexed query, plain SQL (a query builder here
+    // costs more CPU than the query itself).
+    const [row] = (await this.keys.query(
+      `SELECT k.id, k.prefix, k.secret_hash, k.mode, k.scopes, k.last_used_at,
+              m.id AS m_id, m.name AS m_name, m.status AS m_status, m.allowed_return_urls AS m_return_urls,
+              m.webhook_urls AS m_webhook_urls, m.is_demo AS m_is_demo, m.created_at AS m_created_at, m.updated_at AS m_updated_at
+         FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+        WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+      [parsed.prefix],
+    )) as KeyRow[];
+    if (!row || !apiKeyMatches(presented, row.secret_hash)) return undefined;
+    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) this.touch(row.id);
+    const merchant = Object.assign(new Merchant(), {
+      id: row.m_id,
+      name: row.m_name,
+      status: row.m_status,
+      allowedReturnUrls: row.m_return_urls,
+      webhookUrls: row.m_webhook_urls,
+      isDemo: row.m_is_demo,
+      createdAt: row.m_created_at,
+      updatedAt: row.m_updated_at,
+    });
+    return { merchant, apiKey: { id: row.id, prefix: row.prefix, scopes: row.scopes, mode: row.mode } };
   }
 
   list(merchantId: string): Promise<ApiKey[]> {
