@@ -42,10 +42,7 @@ export class PaymentsLedger {
   async begin(intent: PaymentIntent): Promise<Begun> {
     const repo = this.dataSource.getRepository(Payment);
     const print = fingerprint(intent);
-    const inserted = await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
+    const values = {
         merchantId: intent.merchantId,
         provider: intent.provider,
         consentId: intent.consentId,
@@ -59,15 +56,14 @@ export class PaymentsLedger {
         callbackTokenHash: intent.callbackTokenHash ?? null,
         providerResult: null,
         lastError: null,
-      })
-      .orIgnore()
-      .returning('*')
-      .execute();
-    const fresh = inserted.raw?.[0]?.id as string | undefined;
-    const payment = await repo.findOneByOrFail(
-      fresh ? { id: fresh } : { merchantId: intent.merchantId, provider: intent.provider, kind: intent.kind, reference: intent.reference },
-    );
-    if (fresh) return { payment, isNew: true };
+    } satisfies Partial<Payment>;
+    const inserted = await repo.createQueryBuilder().insert().values(values).orIgnore().returning(['id', 'createdAt', 'updatedAt']).execute();
+    // A new row comes back with its generated columns; no second read on the common path.
+    const generated = inserted.raw?.[0] as { id: string; created_at: Date; updated_at: Date } | undefined;
+    if (generated) {
+      return { payment: repo.create({ ...values, id: generated.id, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
+    }
+    const payment = await repo.findOneByOrFail({ merchantId: intent.merchantId, provider: intent.provider, kind: intent.kind, reference: intent.reference });
     if (payment.requestFingerprint !== print) {
       throw new AppError('UNPROCESSABLE', `The reference ${intent.reference} was already used for a different ${intent.kind}.`);
     }

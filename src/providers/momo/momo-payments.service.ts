@@ -75,7 +75,8 @@ export class MomoPaymentsService implements OnModuleInit {
       await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
     }
     try {
-      await this.submit(product, payment, request, callbackToken);
+      const settled = await this.submit(product, payment, request, callbackToken);
+      if (settled) return settled;
     } catch (err) {
       // e.g. no token: nothing reached MoMo for sure; the row stays pending and a retry reuses it.
       await this.ledger.annotate(payment, { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error' });
@@ -102,7 +103,8 @@ export class MomoPaymentsService implements OnModuleInit {
     return payment;
   }
 
-  private async submit(product: MomoProduct, payment: Payment, request: MomoPaymentRequest, callbackToken: string): Promise<void> {
+  /** Sends the payment to MoMo; returns it when it is known without a re-read (the common case). */
+  private async submit(product: MomoProduct, payment: Payment, request: MomoPaymentRequest, callbackToken: string): Promise<Payment | undefined> {
     const { operation, party } = OPERATION[product];
     const body = {
       amount: toMomoAmount(payment.amountMinor),
@@ -121,7 +123,7 @@ export class MomoPaymentsService implements OnModuleInit {
       const read = await this.readStatus(product, payment);
       if (read) {
         await this.settleFrom(payment, read, true);
-        return;
+        return undefined;
       }
       if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again
     }
@@ -130,13 +132,13 @@ export class MomoPaymentsService implements OnModuleInit {
       case 'duplicate':
         await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null });
         await this.scheduleReconcile(payment.id, 0);
-        return;
+        return Object.assign(payment, { providerResult: { ...(payment.providerResult ?? {}), submitted: true }, lastError: null });
       case 'rejected':
-        await this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
-        return;
+        return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
       case 'unknown':
         await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling` });
         await this.scheduleReconcile(payment.id, 0);
+        return undefined;
     }
   }
 
