@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ProblemDetailsFilter, problemDetailsErrorHandler } from './common/errors/problem-details.filter.js';
+import { keepRawBody } from './common/http/raw-body.js';
 import { requestId } from './common/logging/logging.options.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -50,8 +51,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
       maxAge: 600,
     });
   }
-  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ limit: config.bodyLimit, extended: false }));
+  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'], verify: keepRawBody }));
+  app.use(express.urlencoded({ limit: config.bodyLimit, extended: false, verify: keepRawBody }));
   // Body-parser errors happen before Nest routes; this renders them as problem+json too.
   app.use(problemDetailsErrorHandler);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -63,3 +63,69 @@ export const MOMO_SANDBOX_SUBSCRIPTION_KEYS = {
   collection: { primary: '5f3c9a1e7b2d4c68a0e1f9b3d7c2a6e4', secondary: 'c81d4e0a92f7463b8e5d1a6c0f3b7e29' },
   disbursement: { primary: 'a7e2b9d40c6f4e1a9b3d8c5e2f1a0b76', secondary: '3d9f6a2c1e8b4d07a5c4e9f2b6d1a8c3' },
 } as const satisfies Record<MomoSandboxProduct, { primary: string; secondary: string }>;
+
+/** Where the 2C2P PACO emulator is mounted, relative to `PUBLIC_BASE_URL` (the base URL a PACO client uses). */
+export const PACO_SANDBOX_PATH = '/sandbox/paco';
+
+/**
+ * The PACO merchant Gatehouse uses in sandbox mode. `token` is the per-company access token (the
+ * `token` / `CompanyApiKey` header and the JWT `iss`); `encryptionKeyId` is the 32-hex JWE `kid`
+ * PACO issues for its encryption key. The RSA-4096 key pairs (PACO's and this merchant's) are not
+ * constants: `PacoSandboxKeys` generates them once per process. Basic credentials are checked only
+ * when sent, or always when the emulator requires Basic auth (off by default, spec PART E #14).
+ */
+export const PACO_SANDBOX_MERCHANT = {
+  officeId: 'GATEHOUSE01',
+  token: '65805a16c0b64f0e9d6b3f1f2ad7cbe4',
+  encryptionKeyId: '7f3a9c2e5b814d06a1e9c4b7d2f0e8a3',
+  /** The kid of the merchant's own encryption key, written into PACO's response JWE headers (PART E #13). */
+  merchantEncryptionKeyId: 'c4e81b7a02d94f5e8a3b6c1d9e0f2a47',
+  basic: { username: 'gatehouse-sbx', password: 'sbx_Pc0Kq7vR2mXw9LzT' },
+  name: 'Gatehouse Sandbox',
+} as const;
+
+/** Where the Paysera wallet API emulator is mounted, relative to `PUBLIC_BASE_URL` (the API and auth base a Paysera client uses). */
+export const PAYSERA_SANDBOX_PATH = '/sandbox/paysera';
+
+/** Gatehouse's OAuth callback for Paysera; the sandbox client is registered with `${publicBaseUrl}${this}`. */
+export const PAYSERA_SANDBOX_CALLBACK_PATH = '/oauth/paysera/callback';
+
+/** Where the emulator POSTs transaction events unless a transaction names its own `callback_uri`. */
+export const PAYSERA_SANDBOX_EVENTS_PATH = '/callbacks/paysera';
+
+/**
+ * The Paysera client Gatehouse uses in sandbox mode. Paysera clients authenticate with MAC
+ * credentials: the MAC id is the client_id and the MAC key is the client secret (spec A.2), used
+ * as its UTF-8 bytes. Only the emulator under /sandbox/paysera accepts them.
+ */
+export const PAYSERA_SANDBOX_CLIENT = {
+  clientId: 'gHsbx7Qm2L',
+  macKey: 'sbxPs9QwErT6yUiOpAsDfGhJkLzXcVb4',
+  name: 'Gatehouse Sandbox',
+  /** The client's own EUR wallet: the beneficiary of the payments it creates. */
+  walletId: 9_000_001,
+} as const;
+
+/** The one password of every Paysera test user (shown on the sandbox login page). */
+export const PAYSERA_SANDBOX_PASSWORD = 'sandbox-pass-1';
+
+export interface PayseraSandboxUser {
+  userId: number;
+  email: string;
+  phone: string;
+  displayName: string;
+  walletId: number;
+  /** Starting EUR balance at disposal, in cents (integer; money is never a float). */
+  balanceCents: number;
+}
+
+export const PAYSERA_SANDBOX_USERS: readonly PayseraSandboxUser[] = [
+  { userId: 1_000_001, email: 'jonas@example.lt', phone: '+37060000001', displayName: 'Jonas Petraitis', walletId: 2_000_001, balanceCents: 250_000 }, // €2,500.00
+  { userId: 1_000_002, email: 'egle@example.lt', phone: '+37060000002', displayName: 'Eglė Kazlauskienė', walletId: 2_000_002, balanceCents: 12_000 }, // €120.00
+  { userId: 1_000_003, email: 'tomas@example.lt', phone: '+37060000003', displayName: 'Tomas Jankauskas', walletId: 2_000_003, balanceCents: 500 }, // €5.00: for insufficient-funds tests
+];
+
+/** The redirect URI the Paysera sandbox client is registered with. */
+export function payseraSandboxRedirectUri(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}${PAYSERA_SANDBOX_CALLBACK_PATH}`;
+}

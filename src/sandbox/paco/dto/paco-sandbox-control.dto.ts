@@ -1,0 +1,150 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PACO_JOURNAL_OPERATIONS, PACO_NOTIFICATION_MODES, PACO_OPERATIONS, PACO_RESULTS, type PacoNotificationMode, type PacoOperation, type PacoResult } from '../paco-sandbox.constants.js';
+
+/** Optional, but not nullable: a `null` is validated (and refused). */
+const Optional = () => ValidateIf((_object, value) => value !== undefined);
+
+export class FailNextDto {
+  @ApiProperty({ enum: PACO_OPERATIONS, description: 'The wire operation whose next call is affected.' })
+  @IsIn(PACO_OPERATIONS)
+  operation!: PacoOperation;
+
+  @ApiPropertyOptional({ minimum: 400, maximum: 599, example: 503, description: 'Answer with this HTTP status and a plain-JSON `apiResponse` (before authentication).' })
+  @Optional()
+  @IsInt()
+  @Min(400)
+  @Max(599)
+  httpStatus?: number;
+
+  @ApiPropertyOptional({ example: 'PC-B054001', description: 'With httpStatus: the code in the plain-JSON error. Alone: a normal sealed 200 reply carrying this ResponseCode (nothing changes).' })
+  @Optional()
+  @IsString()
+  @Matches(/^[A-Z]{2}-[A-Z0-9]{7}$/, { message: 'responseCode must look like PC-B054001' })
+  responseCode?: string;
+
+  @ApiPropertyOptional({ description: 'Close the connection without an answer (nothing changes).' })
+  @Optional()
+  @IsBoolean()
+  drop?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120000, example: 3000, description: 'Wait this long (real ms) first; alone: then answer normally.' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(120_000)
+  delayMs?: number;
+}
+
+export class FailNextView extends FailNextDto {
+  @ApiProperty({ description: 'Failures now queued (all operations).' })
+  queued!: number;
+}
+
+export class OutcomeDto {
+  @ApiPropertyOptional({ example: 'ORD-1001', description: 'That order: resolved now if it is pending or in its 3-D Secure step, otherwise armed for its payment.' })
+  @Optional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,20}$/, { message: 'orderNo must be 1-20 letters, digits, - or _' })
+  orderNo?: string;
+
+  @ApiPropertyOptional({ example: '4111111111111111', description: 'The next payment with this card number.' })
+  @Optional()
+  @IsString()
+  @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12-19 digits' })
+  cardNumber?: string;
+
+  @ApiProperty({ enum: PACO_RESULTS, description: 'approve → A/PA, decline → F, 3ds → I (challenge page), pending → P/PR (times out to F).' })
+  @IsIn(PACO_RESULTS)
+  result!: PacoResult;
+}
+
+export class OutcomeView {
+  @ApiProperty({ enum: ['order', 'armed'] })
+  appliedTo!: 'order' | 'armed';
+
+  @ApiProperty()
+  queued!: number;
+}
+
+export class NotificationPolicyDto {
+  @ApiProperty({ enum: PACO_NOTIFICATION_MODES, description: 'deliver: once. drop: never sent (journaled). delay: sent after delayMs. duplicate: sent `times` times.' })
+  @IsIn(PACO_NOTIFICATION_MODES)
+  mode!: PacoNotificationMode;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 600000, example: 2000, description: 'mode delay: real milliseconds; default 1000.' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  delayMs?: number;
+
+  @ApiPropertyOptional({ minimum: 2, maximum: 10, example: 2, description: 'mode duplicate: copies; default 2.' })
+  @Optional()
+  @IsInt()
+  @Min(2)
+  @Max(10)
+  times?: number;
+}
+
+export class NotificationPolicyView {
+  @ApiProperty({ enum: PACO_NOTIFICATION_MODES })
+  mode!: PacoNotificationMode;
+
+  @ApiProperty()
+  delayMs!: number;
+
+  @ApiProperty()
+  times!: number;
+}
+
+export class AdvanceTimeDto {
+  @ApiProperty({ minimum: 0, example: 120, description: "Move the emulator's clock forward (seconds); pending payments past their timeout fail and are notified before the answer." })
+  @IsInt()
+  @Min(0)
+  @Max(3650 * 24 * 3600)
+  seconds!: number;
+}
+
+export class AdvanceTimeView {
+  @ApiProperty({ format: 'date-time' })
+  now!: string;
+
+  @ApiProperty({ description: 'Pending payments that timed out.' })
+  timedOut!: number;
+}
+
+export class RequestsQuery {
+  @ApiPropertyOptional({ enum: PACO_JOURNAL_OPERATIONS })
+  @Optional()
+  @IsIn(PACO_JOURNAL_OPERATIONS)
+  operation?: string;
+}
+
+export class PublicKeyView {
+  @ApiProperty({ description: 'SPKI PEM' })
+  pem!: string;
+
+  @ApiProperty({ description: 'The bare base64 DER body, as 2C2P’s portal shows it' })
+  base64Der!: string;
+}
+
+export class KeysView {
+  @ApiProperty({ description: "PACO's EncryptionKeyId: the JWE kid of requests" })
+  kid!: string;
+
+  @ApiProperty()
+  bits!: number;
+
+  @ApiProperty({ type: PublicKeyView, description: "PACO's signing public key (verify responses)" })
+  signing!: PublicKeyView;
+
+  @ApiProperty({ type: PublicKeyView, description: "PACO's encryption public key (encrypt requests)" })
+  encryption!: PublicKeyView;
+
+  @ApiProperty({ description: 'The kid PACO puts in response JWE headers (the merchant encryption key id)' })
+  merchantKid!: string;
+
+  @ApiProperty({ description: 'How long key generation took at start-up (ms)' })
+  generationMs!: number;
+}

@@ -1,0 +1,139 @@
+import type { Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { PAYSERA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
+import { PAYSERA_SCOPES } from './paysera-sandbox.constants.js';
+import { formatCents } from './paysera-sandbox.money.js';
+import type { AuthorizationRequest, SandboxUser } from './paysera-sandbox.store.js';
+
+/**
+ * The emulator's login and consent page: server-rendered HTML, inline CSS allowed by a CSP nonce,
+ * no JavaScript, no external assets. Every dynamic value goes through `escapeHtml`.
+ */
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function describeScope(scope: string): string {
+  return Object.hasOwn(PAYSERA_SCOPES, scope) ? PAYSERA_SCOPES[scope as keyof typeof PAYSERA_SCOPES] : scope;
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;font:15px/1.5 -apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b2a3a;background:#f2f5f8}
+.top{background:#fff;border-bottom:1px solid #dfe5eb}
+.top div{max-width:960px;margin:0 auto;padding:14px 20px;display:flex;align-items:center;gap:10px}
+.logo{font-weight:800;font-size:24px;color:#0069b4}
+.badge{font-size:11px;font-weight:700;letter-spacing:.08em;color:#8a5a00;background:#fff3d6;border:1px solid #f1d189;border-radius:4px;padding:2px 6px}
+.wrap{max-width:960px;margin:32px auto;padding:0 20px;display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
+.card{background:#fff;border:1px solid #dfe5eb;border-radius:10px}
+.main{flex:1 1 420px;padding:28px 32px}
+.side{flex:0 1 380px;padding:20px 22px;font-size:14px}
+h1{font-size:22px;margin:0 0 6px}
+h2{font-size:14px;margin:18px 0 8px;color:#4a5a6a;text-transform:uppercase;letter-spacing:.04em}
+label{display:block;font-weight:600;font-size:14px;margin:14px 0 6px}
+input[type=email],input[type=password]{width:100%;padding:10px 12px;font-size:15px;border:1px solid #c5d0da;border-radius:6px}
+.consent{margin:22px 0 0;padding:14px 16px;background:#f6f9fc;border:1px solid #dfe5eb;border-radius:8px}
+.actions{display:flex;flex-direction:row-reverse;gap:12px;margin-top:24px}
+button{flex:1;padding:11px 16px;font-size:15px;font-weight:600;border-radius:6px;cursor:pointer;border:1px solid transparent}
+.approve{background:#0069b4;color:#fff}
+.deny{background:#fff;color:#1b2a3a;border-color:#c5d0da}
+.error{margin:0 0 14px;padding:10px 12px;border-radius:6px;background:#fdecec;border:1px solid #f5c2c2;color:#9b1c1c}
+table{width:100%;border-collapse:collapse}
+th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #eef1f4}
+td.num{text-align:right;white-space:nowrap}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#eef2f5;padding:1px 5px;border-radius:4px}
+.muted{color:#6b7a89}
+footer{max-width:960px;margin:0 auto 32px;padding:0 20px;font-size:12px;color:#8a96a3}
+`;
+
+function layout(title: string, cspNonce: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} · Paysera (sandbox)</title>
+<style nonce="${cspNonce}">${STYLE}</style>
+</head>
+<body>
+<header class="top"><div><span class="logo">paysera</span><span class="badge">SANDBOX</span></div></header>
+${body}
+<footer>Gatehouse's emulator of the Paysera wallet API. No real accounts or money are involved.</footer>
+</body>
+</html>
+`;
+}
+
+export interface LoginPageView {
+  request: AuthorizationRequest;
+  nonce: string;
+  formAction: string;
+  users: SandboxUser[];
+  error?: string;
+  email?: string;
+}
+
+export function renderLoginPage(view: LoginPageView, cspNonce: string): string {
+  const client = escapeHtml(view.request.clientName);
+  const scopes = view.request.scopes.map((s) => `<li>${escapeHtml(describeScope(s))}</li>`).join('');
+  const users = view.users
+    .map((u) => `<tr><td><code>${escapeHtml(u.email)}</code><br><span class="muted">${escapeHtml(u.displayName)}</span></td><td class="num">€${escapeHtml(formatCents(u.atDisposalCents))}</td></tr>`)
+    .join('');
+  return layout(
+    'Log in',
+    cspNonce,
+    `<div class="wrap">
+<main class="card main">
+<h1>Log in to Paysera</h1>
+<p><strong>${client}</strong> wants to access your Paysera account.</p>
+${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ''}
+<form method="post" action="${escapeHtml(view.formAction)}">
+<input type="hidden" name="nonce" value="${escapeHtml(view.nonce)}">
+<label for="email">Email</label>
+<input type="email" id="email" name="email" autocomplete="username" required value="${escapeHtml(view.email ?? '')}">
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<section class="consent">
+<h2>${client} will be able to</h2>
+<ul>${scopes}</ul>
+</section>
+<div class="actions">
+<button type="submit" name="decision" value="approve" class="approve">Approve</button>
+<button type="submit" name="decision" value="deny" class="deny" formnovalidate>Deny</button>
+</div>
+<p class="muted">After you choose, you will be sent back to <strong>${escapeHtml(new URL(view.request.redirectUri).host)}</strong>.</p>
+</form>
+</main>
+<aside class="card side">
+<h2>Sandbox test users</h2>
+<p>The password of every test user is <code>${escapeHtml(PAYSERA_SANDBOX_PASSWORD)}</code>.</p>
+<table><thead><tr><th>Email</th><th class="num">EUR</th></tr></thead><tbody>${users}</tbody></table>
+</aside>
+</div>`,
+  );
+}
+
+export function renderErrorPage(title: string, message: string, cspNonce: string): string {
+  return layout(title, cspNonce, `<div class="wrap"><main class="card main"><h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p></main></div>`);
+}
+
+/**
+ * Writes a page with its own headers, replacing helmet's CSP. As on the Paga emulator's page, a page
+ * with a form has no form-action: browsers apply it to every redirect after the POST, and that chain
+ * ends on the merchant's origin, so `form-action 'self'` would abort the last hop. The page runs no
+ * script (default-src 'none'), escapes every value and posts to a fixed path; pages without a form
+ * get `form-action 'none'`.
+ */
+export function sendPage(res: Response, status: number, render: (cspNonce: string) => string, options: { hasForm: boolean }): void {
+  const cspNonce = randomBytes(16).toString('base64');
+  res.setHeader(
+    'Content-Security-Policy',
+    `default-src 'none'; style-src 'nonce-${cspNonce}'; img-src 'self' data:; ${options.hasForm ? '' : "form-action 'none'; "}frame-ancestors 'none'; base-uri 'none'`,
+  );
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.status(status).type('html').send(render(cspNonce));
+}
