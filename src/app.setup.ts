@@ -32,6 +32,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   app.useLogger(app.get(PinoLogger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // An API answer is not a cacheable page: no per-response body hash.
+  app.set('etag', false);
   // First of all, so that even a body-parser error carries the request id.
   app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     requestId(req, res);
