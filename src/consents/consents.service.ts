@@ -22,6 +22,25 @@ export interface NewConsent {
   returnUrl: string;
 }
 
+interface ConsentRow {
+  id: string;
+  merchant_id: string;
+  psu_id: string;
+  provider: string;
+  status: ConsentStatus;
+  scopes_requested: string[];
+  scopes_granted: string[] | null;
+  user_data_requested: string[];
+  user_data_granted: string[] | null;
+  return_url: string;
+  expires_at: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  psu_subject: Record<string, string> | null;
+  psu_created_at: Date;
+}
+
 export interface ConsentQuery {
   provider?: string;
   psuReference?: string;
@@ -46,27 +65,41 @@ export class ConsentsService {
 
   async create(merchant: Merchant, input: NewConsent): Promise<ConsentWithPsu> {
     this.validate(merchant, input);
-    return this.dataSource.transaction(async (m) => {
-      await m.createQueryBuilder().insert().into(Psu).values({ merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference }).orIgnore().execute();
-      const psu = await m.findOneByOrFail(Psu, { merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference });
-      const consent = await m.save(
-        m.create(Consent, {
-          merchantId: merchant.id,
-          psuId: psu.id,
-          provider: input.provider,
-          status: 'received',
-          scopesRequested: [...new Set(input.scopes)],
-          scopesGranted: null,
-          userDataRequested: [...new Set(input.userData ?? [])],
-          userDataGranted: null,
-          returnUrl: input.returnUrl,
-          expiresAt: new Date(Date.now() + AUTHORIZATION_WINDOW_MS),
-          lastError: null,
-        }),
-      );
-      await m.insert(ConsentEvent, { consentId: consent.id, fromStatus: null, toStatus: 'received', cause: 'created by the merchant' });
-      return { consent, psu };
+    // One statement, so one round trip and atomic: find-or-create the PSU, create the consent,
+    // record its first history entry.
+    const [row] = (await this.dataSource.query(
+      `WITH psu AS (
+         INSERT INTO psus (merchant_id, provider, external_ref) VALUES ($1, $2, $3)
+         ON CONFLICT (merchant_id, provider, external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref
+         RETURNING id, provider_subject, created_at
+       ), consent AS (
+         INSERT INTO consents (merchant_id, psu_id, provider, status, scopes_requested, user_data_requested, return_url, expires_at)
+         SELECT $1, psu.id, $2, 'received', $4::text[], $5::text[], $6, now() + make_interval(secs => $7) FROM psu
+         RETURNING *
+       ), event AS (
+         INSERT INTO consent_events (consent_id, from_status, to_status, cause) SELECT id, NULL, 'received', 'created by the merchant' FROM consent
+       )
+       SELECT consent.*, psu.provider_subject AS psu_subject, psu.created_at AS psu_created_at FROM consent, psu`,
+      [merchant.id, input.provider, input.psuReference, [...new Set(input.scopes)], [...new Set(input.userData ?? [])], input.returnUrl, AUTHORIZATION_WINDOW_MS / 1000],
+    )) as ConsentRow[];
+    const psu = Object.assign(new Psu(), { id: row.psu_id, merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference, providerSubject: row.psu_subject, createdAt: row.psu_created_at });
+    const consent = Object.assign(new Consent(), {
+      id: row.id,
+      merchantId: row.merchant_id,
+      psuId: row.psu_id,
+      provider: row.provider,
+      status: row.status,
+      scopesRequested: row.scopes_requested,
+      scopesGranted: row.scopes_granted,
+      userDataRequested: row.user_data_requested,
+      userDataGranted: row.user_data_granted,
+      returnUrl: row.return_url,
+      expiresAt: row.expires_at,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
     });
+    return { consent, psu };
   }
 
   /** The merchant's consent, or 404 (also for another merchant's). Lapsed windows expire here. */
