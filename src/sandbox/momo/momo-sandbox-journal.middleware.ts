@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { MOMO_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { journalRequest } from '../sandbox-journal.js';
 import { MomoSandboxStore } from './momo-sandbox.store.js';
 import { journalNote } from './momo-sandbox.wire.js';
 
@@ -17,30 +18,29 @@ export class MomoSandboxJournalMiddleware implements NestMiddleware {
   constructor(private readonly store: MomoSandboxStore) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const started = this.store.now();
-    const startedMs = performance.now();
-    const [path, query] = req.originalUrl.split('?', 2) as [string, string | undefined];
-    if (path.replace(/\/{2,}/g, '/').startsWith(CONTROL_PREFIX)) return next();
-    res.on('close', () => {
-      const note = journalNote(res);
-      const answered = res.writableFinished;
-      this.store.recordRequest({
-        at: new Date(started).toISOString(),
-        direction: 'in',
-        method: req.method,
-        path,
-        queryKeys: [...new Set(new URLSearchParams(query ?? '').keys())],
-        operation: note.operation ?? 'unknown',
-        ...(note.product ? { product: note.product } : {}),
-        ...(note.referenceId ? { referenceId: note.referenceId } : {}),
-        ...(note.apiUser ? { apiUser: note.apiUser } : {}),
-        ...(note.tokenHash ? { tokenHash: note.tokenHash } : {}),
-        status: answered ? res.statusCode : null,
-        ...(answered && note.errorCode ? { errorCode: note.errorCode } : {}),
-        ...(answered ? {} : { outcome: 'dropped' as const }),
-        durationMs: Math.round(performance.now() - startedMs),
-      });
+    journalRequest(req, res, next, {
+      controlPrefix: CONTROL_PREFIX,
+      now: () => this.store.now(),
+      on: 'close',
+      record: (seen) => {
+        const note = journalNote(res);
+        this.store.recordRequest({
+          at: seen.at,
+          direction: 'in',
+          method: seen.method,
+          path: seen.path,
+          queryKeys: seen.queryKeys,
+          operation: note.operation ?? 'unknown',
+          ...(note.product ? { product: note.product } : {}),
+          ...(note.referenceId ? { referenceId: note.referenceId } : {}),
+          ...(note.apiUser ? { apiUser: note.apiUser } : {}),
+          ...(note.tokenHash ? { tokenHash: note.tokenHash } : {}),
+          status: seen.answered ? seen.status : null,
+          ...(seen.answered && note.errorCode ? { errorCode: note.errorCode } : {}),
+          ...(seen.answered ? {} : { outcome: 'dropped' as const }),
+          durationMs: seen.durationMs,
+        });
+      },
     });
-    next();
   }
 }

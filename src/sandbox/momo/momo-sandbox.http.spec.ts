@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
-import express from 'express';
-import helmet from 'helmet';
-import { ProblemDetailsFilter, problemDetailsErrorHandler } from '../../common/errors/problem-details.filter.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
-import { loadConfig } from '../../config/config.loader.js';
-import { ConfigModule } from '../../config/config.module.js';
 import { MOMO_SANDBOX_SUBSCRIPTION_KEYS, type MomoSandboxProduct } from '../sandbox-accounts.js';
 import { MomoSandboxModule } from './momo-sandbox.module.js';
 
@@ -42,17 +36,9 @@ let received: Received[] = [];
 let receiverStatus = 200;
 
 beforeAll(async () => {
-  const config = loadConfig({ PUBLIC_BASE_URL: 'http://gatehouse.test', LOG_LEVEL: 'silent' }, { dotenv: false });
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), MomoSandboxModule] }).compile();
-  app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(express.json({ type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: false }));
-  app.use(problemDetailsErrorHandler);
-  app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  momo = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/sandbox/momo`;
+  const emulator = await startEmulatorApp(MomoSandboxModule);
+  app = emulator.app;
+  momo = `${emulator.origin}/sandbox/momo`;
 
   receiver = createServer((req, res) => {
     let text = '';

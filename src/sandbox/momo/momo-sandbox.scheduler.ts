@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { SandboxDeliveries } from '../sandbox-deliveries.js';
+import { SandboxDueTimer } from '../sandbox-due-timer.js';
 import { type CallbackJob, MomoSandboxStore, withoutQuery } from './momo-sandbox.store.js';
-
-/** setTimeout's ceiling (about 24.8 days); a later deadline is re-armed when this one fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Makes virtual time happen: turns PENDING transactions final when they are due and sends their
@@ -12,9 +11,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 @Injectable()
 export class MomoSandboxScheduler implements OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private readonly inflight = new Set<AbortController>();
-  private destroyed = false;
+  private readonly dueTimer = new SandboxDueTimer(() => this.store.now(), () => void this.settle());
+  private readonly deliveries = new SandboxDeliveries(() => this.store.now());
 
   constructor(private readonly store: MomoSandboxStore) {}
 
@@ -30,25 +28,17 @@ export class MomoSandboxScheduler implements OnModuleDestroy {
 
   /** (Re-)arms the timer for the next due moment; call after anything that changes what is due. */
   arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const next = this.store.nextDueAt();
-    if (next === undefined || this.destroyed) return;
-    const wait = Math.min(Math.max(0, next - this.store.now()), MAX_TIMER_MS);
-    this.timer = setTimeout(() => void this.settle(), wait);
-    this.timer.unref();
+    this.dueTimer.arm(this.store.nextDueAt());
   }
 
   /** Forgets the timer and abandons callbacks in flight (reset: they must not reach the next test's receiver). */
   abandon(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const controller of this.inflight) controller.abort();
-    this.inflight.clear();
+    this.dueTimer.clear();
+    this.deliveries.abandon();
   }
 
   onModuleDestroy(): void {
-    this.destroyed = true;
+    this.dueTimer.stop();
     this.abandon();
   }
 
@@ -57,54 +47,21 @@ export class MomoSandboxScheduler implements OnModuleDestroy {
    * auth header (§10). The outcome goes to the journal; a failure is not retried.
    */
   private async deliver(job: CallbackJob): Promise<void> {
-    const controller = new AbortController();
-    this.inflight.add(controller);
     const { callbackTimeoutMs } = this.store.getSettings();
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, callbackTimeoutMs);
-    timeout.unref();
-    const at = new Date(this.store.now()).toISOString();
-    const started = performance.now();
-    let status: number | null = null;
-    let error: string | undefined;
-    try {
-      const response = await fetch(job.url, {
-        method: job.method,
-        headers: { 'content-type': 'application/json' },
-        body: job.body,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-      if (status < 200 || status > 299) error = `the receiver answered ${status}`;
-    } catch (cause) {
-      error = timedOut ? `no answer within ${callbackTimeoutMs} ms` : controller.signal.aborted ? 'abandoned (reset or shutdown)' : describe(cause);
-    } finally {
-      clearTimeout(timeout);
-      this.inflight.delete(controller);
-    }
-    if (controller.signal.aborted && !timedOut) return; // abandoned by reset: the journal it belonged to is gone
+    const sent = await this.deliveries.attempt({ url: job.url, method: job.method, contentType: 'application/json', body: job.body, timeoutMs: callbackTimeoutMs });
+    if (!sent) return; // abandoned by reset: the journal it belonged to is gone
     this.store.recordRequest({
-      at,
+      at: sent.at,
       direction: 'out',
       method: job.method,
       path: withoutQuery(job.url),
       operation: 'callback',
       product: job.product,
       referenceId: job.referenceId,
-      status,
-      ...(error ? { outcome: 'failed' as const, error } : {}),
+      status: sent.status,
+      ...(sent.error ? { outcome: 'failed' as const, error: sent.error } : {}),
       ...(job.copies > 1 ? { copy: job.copy } : {}),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: sent.durationMs,
     });
   }
-}
-
-function describe(cause: unknown): string {
-  const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
-  return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : 'the request failed');
 }

@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import express from 'express';
-import helmet from 'helmet';
+import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
-import { ProblemDetailsFilter, problemDetailsErrorHandler } from '../../common/errors/problem-details.filter.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
-import { loadConfig } from '../../config/config.loader.js';
-import { ConfigModule } from '../../config/config.module.js';
 import { loadRsaKey, toPem } from '../../crypto/key-loader.js';
 import { createPacoOpenContext, createPacoSealContext, PacoJoseService, type PacoOpenContext, type PacoSealContext, type SealRequestOptions } from '../../crypto/paco-jose.service.js';
 import { PACO_SANDBOX_MERCHANT } from '../sandbox-accounts.js';
@@ -36,17 +30,7 @@ let receiverUrl: string;
 let received: Received[] = [];
 
 beforeAll(async () => {
-  const config = loadConfig({ PUBLIC_BASE_URL: 'http://gatehouse.test', LOG_LEVEL: 'silent' }, { dotenv: false });
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), PacoSandboxModule] }).compile();
-  app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(express.json({ type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: false }));
-  app.use(problemDetailsErrorHandler);
-  app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
-  await app.listen(0, '127.0.0.1'); // onModuleInit starts generating the RSA-4096 keys
-  origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, origin } = await startEmulatorApp(PacoSandboxModule)); // onModuleInit starts generating the RSA-4096 keys
   base = `${origin}/sandbox/paco`;
   keys = app.get(PacoSandboxKeys);
   await keys.ready();

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { SandboxDeliveries } from '../sandbox-deliveries.js';
+import { SandboxDueTimer } from '../sandbox-due-timer.js';
 import { PACO_NOTIFICATION_TIMEOUT_MS } from './paco-sandbox.constants.js';
 import { PacoSandboxJose } from './paco-sandbox.jose.js';
 import { PacoSandboxStore, type PacoOrder } from './paco-sandbox.store.js';
 import { apiResponse, envelope, orderView } from './paco-sandbox.wire.js';
-
-/** setTimeout's ceiling (about 24.8 days); a later deadline is re-armed when this one fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Backend notifications (B.6): when a payment reaches a final state, PACO POSTs a JOSE token of the
@@ -15,11 +14,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 @Injectable()
 export class PacoSandboxNotifier implements OnModuleDestroy {
   private readonly logger = new Logger(PacoSandboxNotifier.name);
-  private timer?: NodeJS.Timeout;
-  private readonly delayed = new Set<NodeJS.Timeout>();
-  private readonly inflight = new Set<AbortController>();
+  private readonly dueTimer = new SandboxDueTimer(() => this.store.now(), () => void this.settle());
+  private readonly deliveries = new SandboxDeliveries(() => this.store.now());
   private readonly pending = new Set<Promise<void>>();
-  private destroyed = false;
 
   constructor(
     private readonly store: PacoSandboxStore,
@@ -42,12 +39,7 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
     // The body is built now: a delayed copy reports the state at the time of the event, as a queue would.
     const body = envelope({ paymentResult: orderView(order) }, apiResponse(order.lastCode, null, this.store.now(), performance.now()));
     if (policy.mode === 'delay') {
-      const timer = setTimeout(() => {
-        this.delayed.delete(timer);
-        void this.track(this.deliver(url, body, order.orderNo));
-      }, policy.delayMs);
-      timer.unref();
-      this.delayed.add(timer);
+      this.deliveries.later(policy.delayMs, () => void this.track(this.deliver(url, body, order.orderNo)));
       return Promise.resolve();
     }
     const copies = policy.mode === 'duplicate' ? policy.times : 1;
@@ -73,26 +65,17 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
   }
 
   arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const next = this.store.nextDueAt();
-    if (next === undefined || this.destroyed) return;
-    this.timer = setTimeout(() => void this.settle(), Math.min(Math.max(0, next - this.store.now()), MAX_TIMER_MS));
-    this.timer.unref();
+    this.dueTimer.arm(this.store.nextDueAt());
   }
 
   /** Forgets timers and aborts deliveries in flight (reset: they must not reach the next test's receiver). */
   abandon(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const timer of this.delayed) clearTimeout(timer);
-    this.delayed.clear();
-    for (const controller of this.inflight) controller.abort();
-    this.inflight.clear();
+    this.dueTimer.clear();
+    this.deliveries.abandon();
   }
 
   onModuleDestroy(): void {
-    this.destroyed = true;
+    this.dueTimer.stop();
     this.abandon();
   }
 
@@ -103,49 +86,26 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
 
   /** One attempt, no retry: `application/jose`, the sealed envelope. The outcome goes to the journal. */
   private async deliver(url: string, body: unknown, orderNo: string, copy?: number): Promise<void> {
-    const controller = new AbortController();
-    this.inflight.add(controller);
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, PACO_NOTIFICATION_TIMEOUT_MS);
-    timeout.unref();
-    const at = new Date(this.store.now()).toISOString();
-    const started = performance.now();
-    let status: number | null = null;
-    let error: string | undefined;
-    try {
-      const token = await this.jose.sealResponse(body);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/jose; charset=utf-8' },
-        body: token,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-      if (status < 200 || status > 299) error = `the receiver answered ${status}`;
-    } catch (cause) {
-      error = timedOut ? `no answer within ${PACO_NOTIFICATION_TIMEOUT_MS} ms` : controller.signal.aborted ? 'abandoned' : describe(cause);
-    } finally {
-      clearTimeout(timeout);
-      this.inflight.delete(controller);
-    }
-    if (controller.signal.aborted && !timedOut) return; // abandoned by reset: its journal is gone
-    if (error) this.logger.debug(`PACO notification for ${orderNo} failed: ${error}`);
+    const sent = await this.deliveries.attempt({
+      url,
+      method: 'POST',
+      contentType: 'application/jose; charset=utf-8',
+      body: () => this.jose.sealResponse(body),
+      timeoutMs: PACO_NOTIFICATION_TIMEOUT_MS,
+    });
+    if (!sent) return; // abandoned by reset: its journal is gone
+    if (sent.error) this.logger.debug(`PACO notification for ${orderNo} failed: ${sent.error}`);
     this.store.record({
-      at,
+      at: sent.at,
       direction: 'out',
       method: 'POST',
       path: withoutQuery(url),
       operation: 'notification',
-      status,
+      status: sent.status,
       orderNo,
-      ...(error ? { outcome: 'failed' as const, error } : {}),
+      ...(sent.error ? { outcome: 'failed' as const, error: sent.error } : {}),
       ...(copy !== undefined ? { copy } : {}),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: sent.durationMs,
     });
   }
 }
@@ -153,9 +113,4 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
 /** URLs in the journal lose their query (it may carry merchant secrets). */
 export function withoutQuery(url: string): string {
   return url.split(/[?#]/, 1)[0]!;
-}
-
-function describe(cause: unknown): string {
-  const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
-  return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : 'the request failed');
 }

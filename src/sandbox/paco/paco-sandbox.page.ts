@@ -1,3 +1,4 @@
+import { escapeHtml } from '../sandbox-page.js';
 import { PACO_STATES, PACO_TEST_CARDS } from './paco-sandbox.constants.js';
 import { formatDecimal } from './paco-sandbox.money.js';
 import type { PacoOrder } from './paco-sandbox.store.js';
@@ -6,10 +7,6 @@ import type { PacoOrder } from './paco-sandbox.store.js';
  * The hosted payment page (prePaymentUi's paymentPageURL) and the 3-D Secure challenge page: plain
  * HTML forms, no JavaScript, no external assets. Every dynamic value goes through escapeHtml.
  */
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function layout(title: string, body: string): string {
   return `<!doctype html>

@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { PAGA_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { journalRequest } from '../sandbox-journal.js';
 import { PagaSandboxStore } from './paga-sandbox.store.js';
 import { journalNote } from './paga-sandbox.wire.js';
 
@@ -16,27 +17,27 @@ export class PagaSandboxJournalMiddleware implements NestMiddleware {
   constructor(private readonly store: PagaSandboxStore) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const started = this.store.now();
-    const startedMs = performance.now();
-    const [path, query] = req.originalUrl.split('?', 2) as [string, string | undefined];
-    if (path.replace(/\/{2,}/g, '/').startsWith(CONTROL_PREFIX)) return next();
-    res.on('finish', () => {
-      const note = journalNote(res);
-      this.store.recordRequest({
-        at: new Date(started).toISOString(),
-        method: req.method,
-        path,
-        queryKeys: [...new Set(new URLSearchParams(query ?? '').keys())],
-        operation: note.operation ?? 'unknown',
-        status: res.statusCode,
-        durationMs: Math.round(performance.now() - startedMs),
-        ...(note.clientId ? { clientId: note.clientId } : {}),
-        ...(note.grantType ? { grantType: note.grantType } : {}),
-        ...(note.username ? { username: note.username } : {}),
-        ...(note.tokenHash ? { tokenHash: note.tokenHash } : {}),
-        ...(note.errorCode !== undefined ? { errorCode: note.errorCode } : {}),
-      });
+    journalRequest(req, res, next, {
+      controlPrefix: CONTROL_PREFIX,
+      now: () => this.store.now(),
+      on: 'finish',
+      record: (seen) => {
+        const note = journalNote(res);
+        this.store.recordRequest({
+          at: seen.at,
+          method: seen.method,
+          path: seen.path,
+          queryKeys: seen.queryKeys,
+          operation: note.operation ?? 'unknown',
+          status: seen.status,
+          durationMs: seen.durationMs,
+          ...(note.clientId ? { clientId: note.clientId } : {}),
+          ...(note.grantType ? { grantType: note.grantType } : {}),
+          ...(note.username ? { username: note.username } : {}),
+          ...(note.tokenHash ? { tokenHash: note.tokenHash } : {}),
+          ...(note.errorCode !== undefined ? { errorCode: note.errorCode } : {}),
+        });
+      },
     });
-    next();
   }
 }

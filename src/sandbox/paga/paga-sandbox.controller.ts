@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../../common/errors/app-error.js';
 import { PAGA_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { sendSandboxRedirect } from '../sandbox-page.js';
 import { PAGA_WEBSERVICES_PATH } from './paga-sandbox.constants.js';
 import { renderErrorPage, renderLoginPage, sendPage } from './paga-sandbox.page.js';
 import { parseSecurePath } from './paga-sandbox.params.js';
@@ -85,9 +86,7 @@ export class PagaSandboxController {
         sendPage(res, outcome.status, (csp) => renderErrorPage(outcome.title, outcome.message, csp), { hasForm: false });
         return;
       case 'redirect':
-        res.setHeader('Cache-Control', 'no-store');
-        res.status(302).setHeader('Location', outcome.location);
-        res.end();
+        sendSandboxRedirect(res, outcome.location);
         return;
       case 'login-page': {
         const view = { ...outcome, formAction: normalizedPath(req), users: this.store.listUsers() };

@@ -1,13 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
-import express from 'express';
-import helmet from 'helmet';
-import { ProblemDetailsFilter, problemDetailsErrorHandler } from '../../common/errors/problem-details.filter.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
-import { loadConfig } from '../../config/config.loader.js';
-import { ConfigModule } from '../../config/config.module.js';
 import { PAGA_SANDBOX_CLIENT, PAGA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
 import { PagaSandboxModule } from './paga-sandbox.module.js';
 
@@ -23,18 +17,9 @@ let sandbox: string;
 let ws: string;
 
 beforeAll(async () => {
-  const config = loadConfig({ PUBLIC_BASE_URL, LOG_LEVEL: 'silent' }, { dotenv: false });
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), PagaSandboxModule] }).compile();
-  app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(express.json());
-  app.use(express.urlencoded({ extended: false }));
-  app.use(problemDetailsErrorHandler);
-  app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  sandbox = `http://127.0.0.1:${port}/sandbox/paga`;
+  const emulator = await startEmulatorApp(PagaSandboxModule, { publicBaseUrl: PUBLIC_BASE_URL });
+  app = emulator.app;
+  sandbox = `${emulator.origin}/sandbox/paga`;
   ws = `${sandbox}/paga-webservices/oauth2`;
 });
 

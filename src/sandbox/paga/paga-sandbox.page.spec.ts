@@ -1,5 +1,6 @@
 import { PAGA_SANDBOX_PASSWORD, PAGA_SANDBOX_USERS } from '../sandbox-accounts.js';
-import { escapeHtml, groupThousands, renderErrorPage, renderLoginPage } from './paga-sandbox.page.js';
+import { escapeHtml } from '../sandbox-page.js';
+import { groupThousands, renderErrorPage, renderLoginPage } from './paga-sandbox.page.js';
 
 const request = {
   clientId: 'C1',

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { randomBytes } from 'node:crypto';
 import { PAGA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
+import { escapeHtml, renderSandboxPage, type SandboxPageBrand, type SendPageOptions, sendSandboxPage } from '../sandbox-page.js';
 import { PAGA_SCOPES, PAGA_USER_DATA } from './paga-sandbox.constants.js';
 import { formatKobo } from './paga-sandbox.money.js';
 import type { AuthorizationRequest, SandboxUser } from './paga-sandbox.store.js';
@@ -9,10 +9,6 @@ import type { AuthorizationRequest, SandboxUser } from './paga-sandbox.store.js'
  * The emulator's login and consent page: plain server-rendered HTML, inline CSS (allowed by a CSP
  * nonce), no JavaScript and no external assets. Every dynamic value goes through `escapeHtml`.
  */
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** "250000.00" → "250,000.00", for people; the wire keeps plain decimals. */
 export function groupThousands(decimal: string): string {
@@ -65,23 +61,15 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background
 footer{max-width:960px;margin:0 auto 32px;padding:0 20px;font-size:12px;color:#8a9399}
 `;
 
+const BRAND: SandboxPageBrand = {
+  name: 'Paga',
+  logo: 'paga',
+  style: STYLE,
+  footer: "Gatehouse's emulator of Paga Connect. No real accounts or money are involved.",
+};
+
 function layout(title: string, cspNonce: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · Paga (sandbox)</title>
-<style nonce="${cspNonce}">${STYLE}</style>
-</head>
-<body>
-<header class="top"><div><span class="logo">paga</span><span class="badge">SANDBOX</span></div></header>
-${body}
-<footer>Gatehouse's emulator of Paga Connect. No real accounts or money are involved.</footer>
-</body>
-</html>
-`;
+  return renderSandboxPage(BRAND, title, cspNonce, body);
 }
 
 export interface LoginPageView {
@@ -150,24 +138,7 @@ export function renderErrorPage(title: string, message: string, cspNonce: string
   );
 }
 
-/**
- * Writes a page with its own headers, replacing helmet's CSP. The login page's CSP has no
- * form-action on purpose: browsers apply form-action to every redirect that follows the form's POST,
- * and that chain does not end at the client. The 302 goes to the client's redirect_uri, whose handler
- * usually redirects again, to the merchant's site on some other origin. Helmet's `form-action 'self'`,
- * or even `'self' <redirect_uri origin>`, makes Chromium abort that last hop (net::ERR_ABORTED). The
- * page needs no form-action to be safe: it runs no script (default-src 'none'), every value in it is
- * escaped, and its one form posts to a fixed path. Pages without a form get `form-action 'none'`.
- */
-export function sendPage(res: Response, status: number, render: (cspNonce: string) => string, options: { hasForm: boolean }): void {
-  const cspNonce = randomBytes(16).toString('base64');
-  res.setHeader(
-    'Content-Security-Policy',
-    `default-src 'none'; style-src 'nonce-${cspNonce}'; img-src 'self' data:; ${options.hasForm ? '' : "form-action 'none'; "}frame-ancestors 'none'; base-uri 'none'`,
-  );
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.status(status).type('html').send(render(cspNonce));
+/** Writes a page (see sendSandboxPage for its CSP); Paga's pages also send the HTTP/1.0 Pragma. */
+export function sendPage(res: Response, status: number, render: (cspNonce: string) => string, options: Pick<SendPageOptions, 'hasForm'>): void {
+  sendSandboxPage(res, status, render, { ...options, headers: { Pragma: 'no-cache' } });
 }

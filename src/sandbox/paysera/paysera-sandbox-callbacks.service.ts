@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createSign, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { SandboxDeliveries } from '../sandbox-deliveries.js';
 import { PAYSERA_CALLBACK_KEY_BITS, PAYSERA_CALLBACK_TIMEOUT_MS } from './paysera-sandbox.constants.js';
 import { PayseraSandboxStore } from './paysera-sandbox.store.js';
 
@@ -22,8 +23,7 @@ export interface PayseraEvent {
 export class PayseraSandboxCallbacks implements OnModuleInit, OnModuleDestroy {
   private privateKey?: KeyObject;
   private publicPem?: string;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inflight = new Set<AbortController>();
+  private readonly deliveries = new SandboxDeliveries(() => this.store.now());
 
   constructor(private readonly store: PayseraSandboxStore) {}
 
@@ -50,10 +50,7 @@ export class PayseraSandboxCallbacks implements OnModuleInit, OnModuleDestroy {
 
   /** Stops pending delayed callbacks and those in flight (reset: they must not reach the next test). */
   abandon(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const controller of this.inflight) controller.abort();
-    this.inflight.clear();
+    this.deliveries.abandon();
   }
 
   /** Fire and forget: the wire answer never waits for the receiver. */
@@ -70,40 +67,17 @@ export class PayseraSandboxCallbacks implements OnModuleInit, OnModuleDestroy {
     const attempts = mode === 'duplicate' ? 2 : 1;
     const start = (attempt: number) => void this.deliver(url, form, base, attempt);
     if (mode === 'delay' && delayMs > 0) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
+      this.deliveries.later(delayMs, () => {
         for (let i = 1; i <= attempts; i++) start(i);
-      }, delayMs);
-      timer.unref();
-      this.timers.add(timer);
+      });
       return;
     }
     for (let i = 1; i <= attempts; i++) start(i);
   }
 
   private async deliver(url: string, form: string, base: { url: string; object: string; type: string; id: string }, attempt: number): Promise<void> {
-    const controller = new AbortController();
-    this.inflight.add(controller);
-    const timeout = setTimeout(() => controller.abort(), PAYSERA_CALLBACK_TIMEOUT_MS);
-    timeout.unref();
-    const at = new Date(this.store.now()).toISOString();
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (!controller.signal.aborted || this.inflight.has(controller)) {
-        this.store.recordCallback({ ...base, at, outcome: response.ok ? 'delivered' : 'failed', status: response.status, attempt });
-      }
-    } catch {
-      if (this.inflight.has(controller)) this.store.recordCallback({ ...base, at, outcome: 'failed', attempt });
-    } finally {
-      clearTimeout(timeout);
-      this.inflight.delete(controller);
-    }
+    const sent = await this.deliveries.attempt({ url, method: 'POST', contentType: 'application/x-www-form-urlencoded', body: form, timeoutMs: PAYSERA_CALLBACK_TIMEOUT_MS });
+    if (!sent) return; // abandoned by reset
+    this.store.recordCallback({ ...base, at: sent.at, outcome: sent.error ? 'failed' : 'delivered', ...(sent.status === null ? {} : { status: sent.status }), attempt });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { PAYSERA_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { journalRequest } from '../sandbox-journal.js';
 import { PayseraSandboxStore } from './paysera-sandbox.store.js';
 import { journalNote } from './paysera-sandbox.wire.js';
 
@@ -16,27 +17,27 @@ export class PayseraSandboxJournalMiddleware implements NestMiddleware {
   constructor(private readonly store: PayseraSandboxStore) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const started = this.store.now();
-    const startedMs = performance.now();
-    const [path, query] = req.originalUrl.split('?', 2) as [string, string | undefined];
-    if (path.replace(/\/{2,}/g, '/').startsWith(CONTROL_PREFIX)) return next();
-    res.on('finish', () => {
-      const note = journalNote(res);
-      this.store.recordRequest({
-        at: new Date(started).toISOString(),
-        method: req.method,
-        path: path.slice(0, 300),
-        queryKeys: [...new Set(new URLSearchParams(query ?? '').keys())].slice(0, 20),
-        operation: note.operation ?? 'unknown',
-        status: res.statusCode,
-        durationMs: Math.round(performance.now() - startedMs),
-        ...(note.clientId ? { clientId: note.clientId } : {}),
-        ...(note.userId !== undefined ? { userId: note.userId } : {}),
-        ...(note.grantType ? { grantType: note.grantType } : {}),
-        ...(note.credential ? { credential: note.credential } : {}),
-        ...(note.error ? { error: note.error } : {}),
-      });
+    journalRequest(req, res, next, {
+      controlPrefix: CONTROL_PREFIX,
+      now: () => this.store.now(),
+      on: 'finish',
+      record: (seen) => {
+        const note = journalNote(res);
+        this.store.recordRequest({
+          at: seen.at,
+          method: seen.method,
+          path: seen.path.slice(0, 300),
+          queryKeys: seen.queryKeys.slice(0, 20),
+          operation: note.operation ?? 'unknown',
+          status: seen.status,
+          durationMs: seen.durationMs,
+          ...(note.clientId ? { clientId: note.clientId } : {}),
+          ...(note.userId !== undefined ? { userId: note.userId } : {}),
+          ...(note.grantType ? { grantType: note.grantType } : {}),
+          ...(note.credential ? { credential: note.credential } : {}),
+          ...(note.error ? { error: note.error } : {}),
+        });
+      },
     });
-    next();
   }
 }

@@ -2,8 +2,9 @@ import { All, Controller, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PAYSERA_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { sendSandboxPage, sendSandboxRedirect } from '../sandbox-page.js';
 import { PAYSERA_MESSAGES } from './paysera-sandbox.constants.js';
-import { renderErrorPage, renderLoginPage, sendPage } from './paysera-sandbox.page.js';
+import { renderErrorPage, renderLoginPage } from './paysera-sandbox.page.js';
 import { rawBodyOf } from '../../common/http/raw-body.js';
 import { matchRoute, subPath } from './paysera-sandbox.routes.js';
 import { PayseraSandboxStore } from './paysera-sandbox.store.js';
@@ -63,15 +64,13 @@ export class PayseraSandboxController {
   private sendOutcome(req: Request, res: Response, outcome: AuthorizeOutcome): void {
     switch (outcome.kind) {
       case 'error-page':
-        return sendPage(res, outcome.status, (csp) => renderErrorPage(outcome.title, outcome.message, csp), { hasForm: false });
+        return sendSandboxPage(res, outcome.status, (csp) => renderErrorPage(outcome.title, outcome.message, csp), { hasForm: false });
       case 'redirect':
-        res.setHeader('Cache-Control', 'no-store');
-        res.status(302).setHeader('Location', outcome.location);
-        res.end();
+        sendSandboxRedirect(res, outcome.location);
         return;
       case 'login-page': {
         const view = { ...outcome, formAction: `${PAYSERA_SANDBOX_PATH}/oauth`, users: this.store.listUsers() };
-        return sendPage(res, 200, (csp) => renderLoginPage(view, csp), { hasForm: true });
+        return sendSandboxPage(res, 200, (csp) => renderLoginPage(view, csp), { hasForm: true });
       }
     }
   }

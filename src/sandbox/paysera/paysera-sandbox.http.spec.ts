@@ -1,16 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { keepRawBody } from '../../common/http/raw-body.js';
 import type { AddressInfo } from 'node:net';
 import { createVerify } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import express from 'express';
-import helmet from 'helmet';
+import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
-import { ProblemDetailsFilter, problemDetailsErrorHandler } from '../../common/errors/problem-details.filter.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
-import { loadConfig } from '../../config/config.loader.js';
-import { ConfigModule } from '../../config/config.module.js';
 import { OffsetClock, PayseraMacService, type MacCredentials } from '../../crypto/paysera-mac.service.js';
 import { PAYSERA_SANDBOX_CLIENT, PAYSERA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
 import { PayseraSandboxModule } from './paysera-sandbox.module.js';
@@ -35,18 +28,9 @@ let received: Received[] = [];
 let waiters: Array<() => void> = [];
 
 beforeAll(async () => {
-  const config = loadConfig({ PUBLIC_BASE_URL, LOG_LEVEL: 'silent' }, { dotenv: false });
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), PayseraSandboxModule] }).compile();
-  app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  // As the app does (app.setup.ts): the parsers keep the exact bytes for the MAC body hash.
-  app.use(express.json({ verify: keepRawBody }));
-  app.use(express.urlencoded({ extended: false, verify: keepRawBody }));
-  app.use(problemDetailsErrorHandler);
-  app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/sandbox/paysera`;
+  const emulator = await startEmulatorApp(PayseraSandboxModule, { publicBaseUrl: PUBLIC_BASE_URL });
+  app = emulator.app;
+  base = `${emulator.origin}/sandbox/paysera`;
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

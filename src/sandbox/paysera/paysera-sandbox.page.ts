@@ -1,6 +1,5 @@
-import type { Response } from 'express';
-import { randomBytes } from 'node:crypto';
 import { PAYSERA_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
+import { escapeHtml, renderSandboxPage, type SandboxPageBrand } from '../sandbox-page.js';
 import { PAYSERA_SCOPES } from './paysera-sandbox.constants.js';
 import { formatCents } from './paysera-sandbox.money.js';
 import type { AuthorizationRequest, SandboxUser } from './paysera-sandbox.store.js';
@@ -9,10 +8,6 @@ import type { AuthorizationRequest, SandboxUser } from './paysera-sandbox.store.
  * The emulator's login and consent page: server-rendered HTML, inline CSS allowed by a CSP nonce,
  * no JavaScript, no external assets. Every dynamic value goes through `escapeHtml`.
  */
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function describeScope(scope: string): string {
   return Object.hasOwn(PAYSERA_SCOPES, scope) ? PAYSERA_SCOPES[scope as keyof typeof PAYSERA_SCOPES] : scope;
@@ -47,23 +42,15 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#eef2f5;paddin
 footer{max-width:960px;margin:0 auto 32px;padding:0 20px;font-size:12px;color:#8a96a3}
 `;
 
+const BRAND: SandboxPageBrand = {
+  name: 'Paysera',
+  logo: 'paysera',
+  style: STYLE,
+  footer: "Gatehouse's emulator of the Paysera wallet API. No real accounts or money are involved.",
+};
+
 function layout(title: string, cspNonce: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · Paysera (sandbox)</title>
-<style nonce="${cspNonce}">${STYLE}</style>
-</head>
-<body>
-<header class="top"><div><span class="logo">paysera</span><span class="badge">SANDBOX</span></div></header>
-${body}
-<footer>Gatehouse's emulator of the Paysera wallet API. No real accounts or money are involved.</footer>
-</body>
-</html>
-`;
+  return renderSandboxPage(BRAND, title, cspNonce, body);
 }
 
 export interface LoginPageView {
@@ -117,23 +104,4 @@ ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : '
 
 export function renderErrorPage(title: string, message: string, cspNonce: string): string {
   return layout(title, cspNonce, `<div class="wrap"><main class="card main"><h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p></main></div>`);
-}
-
-/**
- * Writes a page with its own headers, replacing helmet's CSP. As on the Paga emulator's page, a page
- * with a form has no form-action: browsers apply it to every redirect after the POST, and that chain
- * ends on the merchant's origin, so `form-action 'self'` would abort the last hop. The page runs no
- * script (default-src 'none'), escapes every value and posts to a fixed path; pages without a form
- * get `form-action 'none'`.
- */
-export function sendPage(res: Response, status: number, render: (cspNonce: string) => string, options: { hasForm: boolean }): void {
-  const cspNonce = randomBytes(16).toString('base64');
-  res.setHeader(
-    'Content-Security-Policy',
-    `default-src 'none'; style-src 'nonce-${cspNonce}'; img-src 'self' data:; ${options.hasForm ? '' : "form-action 'none'; "}frame-ancestors 'none'; base-uri 'none'`,
-  );
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.status(status).type('html').send(render(cspNonce));
 }
