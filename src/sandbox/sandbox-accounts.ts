@@ -129,3 +129,138 @@ export const PAYSERA_SANDBOX_USERS: readonly PayseraSandboxUser[] = [
 export function payseraSandboxRedirectUri(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${PAYSERA_SANDBOX_CALLBACK_PATH}`;
 }
+
+/** Where the ConnectPay PSD2 emulator is mounted, relative to `PUBLIC_BASE_URL` (the API and auth base a ConnectPay client uses). */
+export const CONNECTPAY_SANDBOX_PATH = '/sandbox/connectpay';
+
+/** Gatehouse's OAuth callback for ConnectPay; the sandbox client is registered with exactly `${publicBaseUrl}${this}` (no query string). */
+export const CONNECTPAY_SANDBOX_CALLBACK_PATH = '/oauth/connectpay/callback';
+
+/**
+ * The ConnectPay DevApp Gatehouse uses in sandbox mode: a client id and secret as the Developer
+ * Portal issues them (spec 2.1). Only the emulator under /sandbox/connectpay accepts them.
+ */
+export const CONNECTPAY_SANDBOX_CLIENT = {
+  clientId: 'gatehouse-sbx-7c1e4a92',
+  clientSecret: 'sbx_Cp4uN8rTq2WzL6yHs9KdVe3M',
+  name: 'Gatehouse Sandbox',
+} as const;
+
+/** The one password of every ConnectPay test Person (shown on the sandbox login page). */
+export const CONNECTPAY_SANDBOX_PASSWORD = 'sandbox-pass-1';
+
+/** A booked transaction of a test account; `daysAgo` is counted from the emulator's clock at reset. */
+export interface ConnectPaySandboxTransaction {
+  daysAgo: number;
+  /** Integer cents; positive = credit, negative = debit (money is never a float). */
+  amountCents: number;
+  counterpartyName: string;
+  counterpartyIban: string;
+  remittanceInformation: string;
+}
+
+export interface ConnectPaySandboxAccount {
+  accountId: string;
+  /** Valid (mod-97) Lithuanian IBANs on a made-up bank code: no real account has them. */
+  iban: string;
+  name: string;
+  currency: 'EUR';
+  /** Starting booked balance in cents. */
+  balanceCents: number;
+  transactions: readonly ConnectPaySandboxTransaction[];
+}
+
+/** The account-holding entity (spec 2.2): private or business. Several Persons may act for one Customer. */
+export interface ConnectPaySandboxCustomer {
+  customerId: string;
+  type: 'PRIVATE' | 'BUSINESS';
+  name: string;
+  accounts: readonly ConnectPaySandboxAccount[];
+}
+
+/** A physical user who logs in (spec 2.2); a PSU is one (Person, Customer) pair. */
+export interface ConnectPaySandboxPerson {
+  personId: string;
+  username: string;
+  displayName: string;
+  /** The Customers this Person may act for, in the order the consent page lists them. */
+  customerIds: readonly string[];
+}
+
+export const CONNECTPAY_SANDBOX_CUSTOMERS: readonly ConnectPaySandboxCustomer[] = [
+  {
+    customerId: 'CUS-2001',
+    type: 'PRIVATE',
+    name: 'Jonas Petraitis',
+    accounts: [
+      {
+        accountId: '4399a0ca-9f17-487d-939f-cc234e34ffa7',
+        iban: 'LT443990000000010001',
+        name: 'Current account',
+        currency: 'EUR',
+        balanceCents: 245_075, // €2,450.75
+        transactions: [
+          { daysAgo: 1, amountCents: -1_250, counterpartyName: 'Kavinė Vilnius', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Coffee and cake' },
+          { daysAgo: 3, amountCents: 185_000, counterpartyName: 'UAB Saulės Kepykla', counterpartyIban: 'LT923990000000020001', remittanceInformation: 'Salary' },
+          { daysAgo: 8, amountCents: -4_999, counterpartyName: 'Telia Lietuva', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Mobile plan' },
+          { daysAgo: 15, amountCents: -62_000, counterpartyName: 'Būsto nuoma', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Rent' },
+          { daysAgo: 40, amountCents: -2_345, counterpartyName: 'Maxima', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Groceries' },
+        ],
+      },
+      {
+        accountId: 'eb07278c-3d0d-4717-a02e-228e5edb2bcd',
+        iban: 'LT173990000000010002',
+        name: 'Savings',
+        currency: 'EUR',
+        balanceCents: 1_000_000, // €10,000.00
+        transactions: [{ daysAgo: 20, amountCents: 50_000, counterpartyName: 'Jonas Petraitis', counterpartyIban: 'LT443990000000010001', remittanceInformation: 'Monthly savings' }],
+      },
+    ],
+  },
+  {
+    customerId: 'CUS-2002',
+    type: 'BUSINESS',
+    name: 'UAB Saulės Kepykla',
+    accounts: [
+      {
+        accountId: 'ed92afd4-efe4-4a44-b355-9eac3c1fb587',
+        iban: 'LT923990000000020001',
+        name: 'Business account',
+        currency: 'EUR',
+        balanceCents: 4_821_030, // €48,210.30
+        transactions: [
+          { daysAgo: 2, amountCents: 312_040, counterpartyName: 'UAB Prekyba', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Invoice SK-2211' },
+          { daysAgo: 3, amountCents: -185_000, counterpartyName: 'Jonas Petraitis', counterpartyIban: 'LT443990000000010001', remittanceInformation: 'Salary' },
+          { daysAgo: 5, amountCents: -48_000, counterpartyName: 'AB Miltai', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Flour delivery' },
+          { daysAgo: 12, amountCents: 95_500, counterpartyName: 'UAB Kavos Namai', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Invoice SK-2198' },
+        ],
+      },
+    ],
+  },
+  {
+    customerId: 'CUS-2003',
+    type: 'PRIVATE',
+    name: 'Rūta Kazlauskienė',
+    accounts: [
+      {
+        accountId: 'd6d77af1-f5f4-4072-8959-24e4403edf2c',
+        iban: 'LT433990000000030001',
+        name: 'Current account',
+        currency: 'EUR',
+        balanceCents: 500, // €5.00: for insufficient-funds tests
+        transactions: [{ daysAgo: 6, amountCents: -1_500, counterpartyName: 'Rimi', counterpartyIban: 'LT867300011112222333', remittanceInformation: 'Groceries' }],
+      },
+    ],
+  },
+];
+
+/** Jonas holds a private and a business Customer; Rūta holds her own private Customer and also acts for the business. */
+export const CONNECTPAY_SANDBOX_PERSONS: readonly ConnectPaySandboxPerson[] = [
+  { personId: 'PRS-1001', username: 'jonas', displayName: 'Jonas Petraitis', customerIds: ['CUS-2001', 'CUS-2002'] },
+  { personId: 'PRS-1002', username: 'ruta', displayName: 'Rūta Kazlauskienė', customerIds: ['CUS-2003', 'CUS-2002'] },
+];
+
+/** The redirect URL the ConnectPay sandbox client is registered with. */
+export function connectPaySandboxRedirectUrl(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}${CONNECTPAY_SANDBOX_CALLBACK_PATH}`;
+}
