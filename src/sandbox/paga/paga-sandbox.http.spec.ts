@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { parseAmountToKobo } from './paga-sandbox.money.js';
 import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -439,7 +440,8 @@ describe('secured operations', () => {
       /^\{"merchantPaymentResult":\{"errorCode":0,"errorMessage":null,"amount":500\.00,"confirmationCode":"[A-Z0-9]{5}","agentCommission":0\.00,"fee":0\.00,"currency":"NGN","exchangeRate":null\}\}$/,
     );
     expect(await balanceOf('adaobi')).toBe('249500.00');
-    expect((Number(await floatOf()) * 100 - Number(before) * 100).toFixed(0)).toBe('50000');
+    // Decimal strings compared as kobo, never through floating point.
+    expect(parseAmountToKobo(await floatOf())! - parseAmountToKobo(before)!).toBe(50000);
   });
 
   it('takes a merchant payment with form parameters (P4-form)', async () => {
