@@ -57,9 +57,14 @@ export class PaymentsLedger {
         providerResult: null,
         lastError: null,
     } satisfies Partial<Payment>;
-    const inserted = await repo.createQueryBuilder().insert().values(values).orIgnore().returning(['id', 'createdAt', 'updatedAt']).execute();
-    // A new row comes back with its generated columns; no second read on the common path.
-    const generated = inserted.raw?.[0] as { id: string; created_at: Date; updated_at: Date } | undefined;
+    // Plain SQL on this hot path; a new row comes back with its generated columns, no second read.
+    const [generated] = (await this.dataSource.query(
+      `INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)
+       ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
+       RETURNING id, created_at, updated_at`,
+      [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash],
+    )) as { id: string; created_at: Date; updated_at: Date }[];
     if (generated) {
       return { payment: repo.create({ ...values, id: generated.id, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
     }
@@ -86,13 +91,15 @@ export class PaymentsLedger {
 
   /** Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it. */
   async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null }): Promise<void> {
-    await this.dataSource.getRepository(Payment).update(
-      { id: payment.id, status: 'pending' },
-      {
-        ...(changes.providerResult ? { providerResult: { ...(payment.providerResult ?? {}), ...changes.providerResult } as never } : {}),
-        ...(changes.callbackTokenHash ? { callbackTokenHash: changes.callbackTokenHash } : {}),
-        ...(changes.lastError !== undefined ? { lastError: changes.lastError } : {}),
-      },
+    // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
+    await this.dataSource.query(
+      `UPDATE payments
+          SET provider_result = CASE WHEN $2::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $2::jsonb END,
+              callback_token_hash = coalesce($3, callback_token_hash),
+              last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
+              updated_at = now()
+        WHERE id = $1 AND status = 'pending'`,
+      [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null],
     );
   }
 
