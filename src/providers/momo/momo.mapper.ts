@@ -1,17 +1,16 @@
 import type { PaymentStatus } from '../../payments/payment.entity.js';
+import { AppError } from '../../common/errors/app-error.js';
 
 /* Pure translations between MoMo's wire format and Gatehouse's terms. */
 
-export class MomoWireError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MomoWireError';
-  }
+/** An answer from MoMo that cannot be read: the provider's fault (502), in the one error type. */
+function wireError(message: string): AppError {
+  return new AppError('PROVIDER_ERROR', `MoMo sent something unreadable: ${message}.`);
 }
 
 /** Minor units -> MoMo's decimal string for a 2-decimal currency: 1250 -> "12.50". */
 export function toMomoAmount(minor: number): string {
-  if (!Number.isSafeInteger(minor) || minor <= 0) throw new MomoWireError('amount must be a positive whole number of minor units');
+  if (!Number.isSafeInteger(minor) || minor <= 0) throw new AppError('VALIDATION_FAILED', 'The amount must be a positive whole number of minor units.', { errors: [{ field: 'amount.value', message: 'must be a positive integer' }] });
   const units = BigInt(minor);
   return `${units / 100n}.${(units % 100n).toString().padStart(2, '0')}`;
 }
@@ -19,7 +18,7 @@ export function toMomoAmount(minor: number): string {
 /** MoMo's (normalised) decimal string -> minor units: "12.5" -> 1250, "5" -> 500. */
 export function fromMomoAmount(value: unknown): number {
   const match = typeof value === 'string' ? /^(\d{1,13})(?:\.(\d{1,2})0*)?$/.exec(value.trim()) : null;
-  if (!match) throw new MomoWireError(`not a MoMo amount: ${JSON.stringify(value)}`);
+  if (!match) throw wireError(`not a MoMo amount: ${JSON.stringify(value)}`);
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 

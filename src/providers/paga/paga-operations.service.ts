@@ -4,7 +4,7 @@ import { ConsentsService } from '../../consents/consents.service.js';
 import { TokenVault } from '../../consents/token-vault.service.js';
 import type { Merchant } from '../../merchants/merchant.entity.js';
 import type { Payment } from '../../payments/payment.entity.js';
-import { PaymentsLedger } from '../../payments/payments.ledger.js';
+import { type PaymentIntent, PaymentsLedger } from '../../payments/payments.ledger.js';
 import { PagaConsentProvider } from './paga-consent.provider.js';
 import { PagaClient } from './paga.client.js';
 import { PAGA_CONFIG, type PagaConfig } from './paga.config.js';
@@ -103,7 +103,7 @@ export class PagaOperationsService {
    * settled reference returns the recorded payment without calling Paga again.
    */
   private async record(
-    intent: { merchantId: string; consentId: string; kind: 'charge' | 'transfer'; reference: string; amountMinor: number; currency: string; details: Record<string, unknown> },
+    intent: Omit<PaymentIntent, 'provider'>,
     call: () => Promise<PagaPaymentResult>,
   ): Promise<Payment> {
     const { payment, isNew } = await this.ledger.begin({ ...intent, provider: 'paga' });

@@ -1,4 +1,5 @@
 import type { ProviderTokenSet } from '../../consents/consent-provider.registry.js';
+import { AppError } from '../../common/errors/app-error.js';
 
 /*
  * Pure translations between Paga's wire format and Gatehouse's terms. Numbers in Paga's JSON are
@@ -9,16 +10,14 @@ export const PAGA_SCOPES = ['MERCHANT_PAYMENT', 'MONEY_TRANSFER', 'USER_DETAILS_
 export const PAGA_USER_DATA = ['FIRST_NAME', 'LAST_NAME', 'USERNAME', 'EMAIL', 'MOBILE_NUMBER', 'ACCOUNT_BALANCE'] as const;
 export type PagaScope = (typeof PAGA_SCOPES)[number];
 
-export class PagaWireError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PagaWireError';
-  }
+/** An answer from Paga that cannot be read: the provider's fault (502), in the one error type. */
+function wireError(message: string): AppError {
+  return new AppError('PROVIDER_ERROR', `Paga sent something unreadable: ${message}.`);
 }
 
 /** Kobo (integer) -> Paga's decimal naira string, e.g. 50050 -> "500.50". */
 export function toPagaAmount(minor: number): string {
-  if (!Number.isSafeInteger(minor) || minor <= 0) throw new PagaWireError('amount must be a positive whole number of kobo');
+  if (!Number.isSafeInteger(minor) || minor <= 0) throw new AppError('VALIDATION_FAILED', 'The amount must be a positive whole number of minor units.', { errors: [{ field: 'amount.value', message: 'must be a positive integer' }] });
   const kobo = BigInt(minor);
   return `${kobo / 100n}.${(kobo % 100n).toString().padStart(2, '0')}`;
 }
@@ -27,9 +26,9 @@ export function toPagaAmount(minor: number): string {
 export function fromPagaAmount(value: unknown): number {
   const text = typeof value === 'number' ? String(value) : value;
   const match = typeof text === 'string' ? /^(-?)(\d{1,13})(?:\.(\d+))?$/.exec(text.trim()) : null;
-  if (!match) throw new PagaWireError(`not a decimal amount: ${JSON.stringify(value)}`);
+  if (!match) throw wireError(`not a decimal amount: ${JSON.stringify(value)}`);
   const [, sign, whole, fraction = ''] = match;
-  if (/[1-9]/.test(fraction.slice(2))) throw new PagaWireError(`amount has sub-kobo precision: ${text}`);
+  if (/[1-9]/.test(fraction.slice(2))) throw wireError(`amount has sub-kobo precision: ${text}`);
   const kobo = Number(whole) * 100 + Number(fraction.slice(0, 2).padEnd(2, '0'));
   return sign ? -kobo : kobo;
 }
@@ -45,7 +44,7 @@ const seconds = (value: unknown): number | undefined => {
 
 /** Paga's token response (RFC 6749 fields plus `user_data`) -> a token set. */
 export function tokenSetFromPaga(body: Record<string, unknown>): ProviderTokenSet {
-  if (typeof body.access_token !== 'string' || !body.access_token) throw new PagaWireError('token response without access_token');
+  if (typeof body.access_token !== 'string' || !body.access_token) throw wireError('token response without access_token');
   return {
     accessToken: body.access_token,
     refreshToken: typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined,
