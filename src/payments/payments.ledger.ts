@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { Payment, type PaymentKind, type PaymentStatus } from './payment.entity.js';
+import { statusesLeadingTo } from './payment-status.js';
 
 export interface PaymentIntent {
   merchantId: string;
@@ -75,17 +76,39 @@ export class PaymentsLedger {
     return { payment, isNew: false };
   }
 
+  /** Settles a payment that is still open (`pending` or `requires_action`) with the provider's outcome. */
   async settle(payment: Payment, status: PaymentStatus, outcome: { providerReference?: string | null; result?: Record<string, unknown>; error?: string | null }): Promise<Payment> {
-    payment.status = status;
-    payment.providerReference = outcome.providerReference ?? payment.providerReference;
-    payment.providerResult = outcome.result ?? payment.providerResult;
-    payment.lastError = outcome.error ?? null;
-    // Only a pending payment settles; a settled one never changes back.
-    await this.dataSource.getRepository(Payment).update(
-      { id: payment.id, status: 'pending' },
-      // jsonb columns defeat TypeORM's deep-partial typing; the value is a plain JSON object.
-      { status, providerReference: payment.providerReference, providerResult: payment.providerResult as never, lastError: payment.lastError },
-    );
+    const moved = await this.transition(payment, status, { from: ['pending', 'requires_action'], ...outcome });
+    return moved ?? this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
+  }
+
+  /**
+   * Moves a payment along one edge of the state machine (`PAYMENT_TRANSITIONS`), atomically: the
+   * UPDATE only matches while the payment is in one of `from` (default: every state that may lead
+   * to `to`). Returns the updated payment, or null when it was not in such a state (a concurrent
+   * change won, or the move is not allowed); the caller decides whether that is a conflict.
+   * `result` is merged into the stored provider result.
+   */
+  async transition(
+    payment: Pick<Payment, 'id'>,
+    to: PaymentStatus,
+    outcome: { from?: PaymentStatus[]; providerReference?: string | null; result?: Record<string, unknown>; error?: string | null } = {},
+  ): Promise<Payment | null> {
+    const allowed = statusesLeadingTo(to);
+    const from = (outcome.from ?? allowed).filter((s) => allowed.includes(s));
+    if (from.length === 0) return null;
+    const rows = (await this.dataSource.query(
+      `UPDATE payments
+          SET status = $2,
+              provider_reference = coalesce($4, provider_reference),
+              provider_result = CASE WHEN $5::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $5::jsonb END,
+              last_error = $6,
+              updated_at = now()
+        WHERE id = $1 AND status = ANY($3::text[])
+        RETURNING id`,
+      [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
+    )) as [{ id: string }[], number];
+    if (rows[0].length === 0) return null;
     return this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
   }
 
