@@ -9,6 +9,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MerchantsModule } from './merchants/merchants.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
@@ -28,6 +31,9 @@ export class AppModule {
         HealthModule,
         MerchantsModule,
         ConsentsModule,
+        IdempotencyModule,
+        PaymentsModule,
+        WebhooksModule,
         PagaModule,
         MomoModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError } from '../common/errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/paging/cursor.js';
 import { ApiProblems } from '../common/swagger/api-problems.decorator.js';
 import { uuidParam } from '../common/validation/validation.pipe.js';
 import { CurrentMerchant, RequireScopes } from '../merchants/merchant-auth.js';
@@ -9,19 +9,6 @@ import { MerchantGuard } from '../merchants/merchant.guard.js';
 import { ConsentFlowService } from './consent-flow.service.js';
 import { ConsentsService } from './consents.service.js';
 import { ConsentPage, ConsentView, CreateConsentDto, ListConsentsQuery } from './dto/consent.dto.js';
-
-// Opaque to merchants; today it is the last id of the page.
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ field: 'cursor', message: 'is not a cursor from this API' }] });
-  }
-  return id;
-}
 
 @ApiTags('Consents')
 @ApiBearerAuth('merchant-key')

@@ -10,6 +10,7 @@ import { assertTransition, type ConsentStatus } from './consent-status.js';
 import { Consent } from './consent.entity.js';
 import { Psu } from './psu.entity.js';
 import { Token } from './token.entity.js';
+import { recordEvent } from '../webhooks/outbox.js';
 
 /** How long a user has to finish a consent in their browser before it expires. */
 export const AUTHORIZATION_WINDOW_MS = 30 * 60_000;
@@ -171,6 +172,12 @@ export class ConsentsService {
     if (to !== 'valid') await m.delete(Token, { consentId: consent.id });
     await m.update(Consent, { id: consent.id, status: from }, { ...patch, status: to });
     await m.insert(ConsentEvent, { consentId: consent.id, fromStatus: from, toStatus: to, cause });
+    // The merchant's webhook event commits with the change, or not at all (outbox).
+    await recordEvent(m, {
+      merchantId: consent.merchantId,
+      type: `consent.${to}`,
+      data: { id: consent.id, provider: consent.provider, psuId: consent.psuId, status: to, previousStatus: from, scopesGranted: consent.scopesGranted },
+    });
     return consent;
   }
 

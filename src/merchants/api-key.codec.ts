@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const API_KEY_SCOPES = ['consents', 'payments', 'read'] as const;
+export const API_KEY_SCOPES = ['consents', 'payments', 'read', 'webhooks'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export type ApiKeyMode = 'live' | 'test';
 

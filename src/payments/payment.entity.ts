@@ -18,6 +18,8 @@ const minorUnits = {
  */
 @Entity({ name: 'payments' })
 @Index('payments_merchant_reference', ['merchantId', 'provider', 'kind', 'reference'], { unique: true })
+@Index('payments_payer_ref', ['merchantId', 'payerRef', 'createdAt'])
+@Index('payments_merchant_created', ['merchantId', 'createdAt', 'id'])
 @Check('payments_status_check', `status IN ('pending', 'requires_action', 'succeeded', 'failed', 'canceled', 'refunded')`)
 @Check('payments_kind_check', `kind IN ('charge', 'transfer')`)
 @Check('payments_amount_check', `amount_minor > 0 AND amount_minor <= 9007199254740991`)
@@ -77,6 +79,13 @@ export class Payment {
   @Index('payments_callback_token_hash', { unique: true })
   @Column({ name: 'callback_token_hash', type: 'text', nullable: true })
   callbackTokenHash!: string | null;
+
+  /** Who pays (a consent's PSU, a wallet number), for the per-PSU velocity limits. */
+  @Column({ name: 'payer_ref', type: 'text', nullable: true })
+  payerRef!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,10 +1,29 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { Payment, type PaymentKind, type PaymentStatus } from './payment.entity.js';
+import { fanOutSql } from '../webhooks/outbox.js';
 import { statusesLeadingTo } from './payment-status.js';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config.js';
+
+/**
+ * CTEs that write a webhook event for each row of `rows` (payments columns plus previous_status)
+ * and queue its deliveries; `type` is an SQL expression. The event data is the payment's public view.
+ */
+function PAYMENT_EVENT_CTES(rows: string, type: string): string {
+  return `payment_event AS (
+         INSERT INTO webhook_events (merchant_id, type, data)
+         SELECT ${rows}.merchant_id, ${type}, jsonb_build_object(
+                  'id', ${rows}.id, 'provider', ${rows}.provider, 'kind', ${rows}.kind, 'reference', ${rows}.reference,
+                  'status', ${rows}.status, 'previousStatus', ${rows}.previous_status,
+                  'amount', jsonb_build_object('value', ${rows}.amount_minor, 'currency', ${rows}.currency),
+                  'providerReference', ${rows}.provider_reference, 'consentId', ${rows}.consent_id)
+           FROM ${rows}
+         RETURNING id, merchant_id, type
+       ), payment_event_queued AS (${fanOutSql('payment_event')})`;
+}
 
 export interface PaymentIntent {
   merchantId: string;
@@ -20,13 +39,16 @@ export interface PaymentIntent {
   providerReference?: string;
   /** SHA-256 of the token in the payment's callback URL, if the provider calls back. */
   callbackTokenHash?: string;
+  /** Who pays (a consent's PSU, a wallet number), for velocity limits. Not part of the fingerprint. */
+  payerRef?: string;
+  description?: string;
 }
 
 export type Begun = { payment: Payment; isNew: true } | { payment: Payment; isNew: false };
 
 function fingerprint(intent: PaymentIntent): string {
   // What the merchant asked for; not the ids we generated for this attempt.
-  const { merchantId: _m, providerReference: _p, callbackTokenHash: _c, ...rest } = intent;
+  const { merchantId: _m, providerReference: _p, callbackTokenHash: _c, payerRef: _r, description: _d, ...rest } = intent;
   return createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).update(JSON.stringify(intent.details)).digest('hex');
 }
 
@@ -38,11 +60,43 @@ function fingerprint(intent: PaymentIntent): string {
  */
 @Injectable()
 export class PaymentsLedger {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+  ) {}
+
+  /**
+   * Per-payer velocity: how many payments (not failed or canceled) this payer made to this
+   * merchant in the last hour, and how much in the last day, checked before a new row is written.
+   * Concurrent requests may each pass the check (a soft limit); a replay of a recorded reference
+   * is never refused.
+   */
+  private async checkVelocity(intent: PaymentIntent, payerRef: string): Promise<void> {
+    const { maxPaymentsPerHour, maxAmountPerDay } = this.config.velocity;
+    if (!maxPaymentsPerHour && !maxAmountPerDay) return;
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS recent,
+              coalesce(sum(amount_minor) FILTER (WHERE currency = $3), 0)::text AS day_total,
+              bool_or(provider = $4 AND kind = $5 AND reference = $6) AS replay
+         FROM payments
+        WHERE merchant_id = $1 AND payer_ref = $2 AND created_at > now() - interval '1 day' AND status NOT IN ('failed', 'canceled')`,
+      [intent.merchantId, payerRef, intent.currency, intent.provider, intent.kind, intent.reference],
+    )) as { recent: number; day_total: string; replay: boolean | null }[];
+    if (row.replay) return;
+    if (maxPaymentsPerHour && row.recent >= maxPaymentsPerHour) {
+      throw new AppError('VELOCITY_LIMIT_EXCEEDED', `This payer made ${row.recent} payments in the last hour (limit ${maxPaymentsPerHour}).`, { headers: { 'Retry-After': '3600' } });
+    }
+    if (maxAmountPerDay && BigInt(row.day_total) + BigInt(intent.amountMinor) > BigInt(maxAmountPerDay)) {
+      throw new AppError('VELOCITY_LIMIT_EXCEEDED', `This payment would take the payer over ${maxAmountPerDay} ${intent.currency} minor units in a day.`, { headers: { 'Retry-After': '86400' } });
+    }
+  }
 
   async begin(intent: PaymentIntent): Promise<Begun> {
     const repo = this.dataSource.getRepository(Payment);
     const print = fingerprint(intent);
+    // Who pays: given (a wallet number), else the PSU of the consent the money comes from.
+    const payerRef = intent.payerRef ?? (intent.consentId ? await this.psuOf(intent.consentId) : undefined);
+    if (payerRef) await this.checkVelocity(intent, payerRef);
     const values = {
         merchantId: intent.merchantId,
         provider: intent.provider,
@@ -55,16 +109,25 @@ export class PaymentsLedger {
         requestFingerprint: print,
         providerReference: intent.providerReference ?? null,
         callbackTokenHash: intent.callbackTokenHash ?? null,
+        payerRef: payerRef ?? null,
+        description: intent.description ?? null,
         providerResult: null,
         lastError: null,
     } satisfies Partial<Payment>;
     // Plain SQL on this hot path; a new row comes back with its generated columns, no second read.
+    // Plain SQL on this hot path: the row, its first history entry and its `payment.created` event
+    // in one statement; a new row comes back with its generated columns, no second read.
     const [generated] = (await this.dataSource.query(
-      `INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)
-       ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
-       RETURNING id, created_at, updated_at`,
-      [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash],
+      `WITH created AS (
+         INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash, payer_ref, description)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12)
+         ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
+         RETURNING *, NULL::text AS previous_status
+       ), history AS (
+         INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, NULL, status, 'created' FROM created
+       ), ${PAYMENT_EVENT_CTES('created', "'payment.created'")}
+       SELECT id, created_at, updated_at FROM created`,
+      [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description],
     )) as { id: string; created_at: Date; updated_at: Date }[];
     if (generated) {
       return { payment: repo.create({ ...values, id: generated.id, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
@@ -76,8 +139,13 @@ export class PaymentsLedger {
     return { payment, isNew: false };
   }
 
+  private async psuOf(consentId: string): Promise<string | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT psu_id FROM consents WHERE id = $1`, [consentId])) as { psu_id: string }[];
+    return row ? `psu:${row.psu_id}` : undefined;
+  }
+
   /** Settles a payment that is still open (`pending` or `requires_action`) with the provider's outcome. */
-  async settle(payment: Payment, status: PaymentStatus, outcome: { providerReference?: string | null; result?: Record<string, unknown>; error?: string | null }): Promise<Payment> {
+  async settle(payment: Payment, status: PaymentStatus, outcome: { providerReference?: string | null; result?: Record<string, unknown>; error?: string | null; cause?: string }): Promise<Payment> {
     const moved = await this.transition(payment, status, { from: ['pending', 'requires_action'], ...outcome });
     return moved ?? this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
   }
@@ -92,24 +160,50 @@ export class PaymentsLedger {
   async transition(
     payment: Pick<Payment, 'id'>,
     to: PaymentStatus,
-    outcome: { from?: PaymentStatus[]; providerReference?: string | null; result?: Record<string, unknown>; error?: string | null } = {},
+    outcome: {
+      from?: PaymentStatus[];
+      providerReference?: string | null;
+      result?: Record<string, unknown>;
+      error?: string | null;
+      /** Why, for the status history (e.g. "callback", "refund requested"). */
+      cause?: string;
+      /** Run inside the caller's transaction (its EntityManager). */
+      db?: EntityManager;
+    } = {},
   ): Promise<Payment | null> {
     const allowed = statusesLeadingTo(to);
     const from = (outcome.from ?? allowed).filter((s) => allowed.includes(s));
     if (from.length === 0) return null;
-    const rows = (await this.dataSource.query(
-      `UPDATE payments
-          SET status = $2,
-              provider_reference = coalesce($4, provider_reference),
-              provider_result = CASE WHEN $5::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $5::jsonb END,
-              last_error = $6,
-              updated_at = now()
-        WHERE id = $1 AND status = ANY($3::text[])
-        RETURNING id`,
-      [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
-    )) as [{ id: string }[], number];
-    if (rows[0].length === 0) return null;
-    return this.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id });
+    // The change, its history entry and its webhook event commit together or not at all.
+    const rows = (await (outcome.db ?? this.dataSource).query(
+      `WITH locked AS (
+         SELECT id, status FROM payments WHERE id = $1 FOR UPDATE
+       ), moved AS (
+         UPDATE payments p
+            SET status = $2,
+                provider_reference = coalesce($4, p.provider_reference),
+                provider_result = CASE WHEN $5::jsonb IS NULL THEN p.provider_result ELSE coalesce(p.provider_result, '{}'::jsonb) || $5::jsonb END,
+                last_error = $6,
+                updated_at = now()
+           FROM locked
+          WHERE p.id = locked.id AND locked.status = ANY ($3::text[])
+          RETURNING p.*, locked.status AS previous_status
+       ), history AS (
+         INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, previous_status, status, $7 FROM moved
+       ), ${PAYMENT_EVENT_CTES('moved', "'payment.' || moved.status")}
+       SELECT id FROM moved`,
+      [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, outcome.cause ?? null],
+    )) as { id: string }[];
+    if (rows.length === 0) return null;
+    return (outcome.db ?? this.dataSource.manager).getRepository(Payment).findOneByOrFail({ id: payment.id });
+  }
+
+  /** The status history of a payment, oldest first. */
+  history(paymentId: string): Promise<{ from: PaymentStatus | null; to: PaymentStatus; cause: string | null; at: Date }[]> {
+    return this.dataSource.query(
+      `SELECT from_status AS "from", to_status AS "to", cause, at FROM payment_events WHERE payment_id = $1 ORDER BY id`,
+      [paymentId],
+    );
   }
 
   /** Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it. */

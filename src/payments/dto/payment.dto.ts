@@ -15,6 +15,28 @@ export class MoneyDto {
   currency!: string;
 }
 
+export class NextActionView {
+  @ApiProperty({ example: 'redirect', enum: ['redirect'] })
+  type!: 'redirect';
+
+  @ApiProperty({ example: 'https://pgw.example/payment/abc', description: "Where to send the payer's browser." })
+  redirectUrl!: string;
+}
+
+export class PaymentEventView {
+  @ApiProperty({ enum: PAYMENT_STATUSES, nullable: true, type: String })
+  from!: PaymentStatus | null;
+
+  @ApiProperty({ enum: PAYMENT_STATUSES })
+  to!: PaymentStatus;
+
+  @ApiProperty({ nullable: true, type: String, example: 'callback' })
+  cause!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+}
+
 class FailureView {
   @ApiProperty({ example: 'paga_1' })
   code!: string;
@@ -57,11 +79,21 @@ export class PaymentView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   consentId!: string | null;
 
+  @ApiPropertyOptional({ nullable: true, type: String })
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: NextActionView, description: 'Set while the status is requires_action.' })
+  nextAction?: NextActionView;
+
+  @ApiPropertyOptional({ type: [PaymentEventView], description: 'Every status change, oldest first (on GET of one payment).' })
+  history?: PaymentEventView[];
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
-  static of(p: Payment): PaymentView {
-    const result = (p.providerResult ?? {}) as { feeMinor?: number | null; errorCode?: string; errorMessage?: string | null };
+  static of(p: Payment, history?: { from: PaymentStatus | null; to: PaymentStatus; cause: string | null; at: Date }[]): PaymentView {
+    const result = (p.providerResult ?? {}) as { feeMinor?: number | null; errorCode?: string; errorMessage?: string | null; nextAction?: { redirectUrl?: unknown } };
+    const redirectUrl = result.nextAction?.redirectUrl;
     return {
       id: p.id,
       provider: p.provider,
@@ -74,6 +106,9 @@ export class PaymentView {
       ...(p.status === 'failed' ? { failure: { code: `${p.provider}_${result.errorCode ?? 'unknown'}`, message: result.errorMessage ?? null } } : {}),
       ...(p.status === 'pending' && p.lastError ? { lastError: p.lastError } : {}),
       consentId: p.consentId,
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.status === 'requires_action' && typeof redirectUrl === 'string' ? { nextAction: { type: 'redirect' as const, redirectUrl } } : {}),
+      ...(history ? { history: history.map((h) => ({ from: h.from, to: h.to, cause: h.cause, at: new Date(h.at).toISOString() })) } : {}),
       createdAt: p.createdAt.toISOString(),
     };
   }

@@ -67,6 +67,8 @@ export class MomoPaymentsService implements OnModuleInit {
       details: { msisdn: momoMsisdn(request.msisdn), payerMessage: request.payerMessage ?? null, payeeNote: request.payeeNote ?? null },
       providerReference: randomUUID(),
       callbackTokenHash: hashToken(callbackToken),
+      payerRef: `msisdn:${momoMsisdn(request.msisdn)}`,
+      description: request.payerMessage,
     });
     if (!isNew) {
       // A replay: settled or already with MoMo -> as it is; never submitted (we crashed before

@@ -7,6 +7,7 @@ import { MOMO_SANDBOX_PATH, MOMO_SANDBOX_SUBSCRIPTION_KEYS } from '../../sandbox
 import { MomoAccountsService } from './momo-accounts.service.js';
 import { MomoCallbackController } from './momo-callback.controller.js';
 import { MomoCredentials } from './momo-credentials.service.js';
+import { MomoPaymentAdapter } from './momo-payment.adapter.js';
 import { MomoPaymentsService } from './momo-payments.service.js';
 import { MomoTokenManager } from './momo-token.manager.js';
 import { MomoClient } from './momo.client.js';
@@ -28,6 +29,7 @@ import { MomoController } from './momo.controller.js';
     MomoTokenManager,
     MomoPaymentsService,
     MomoAccountsService,
+    MomoPaymentAdapter,
   ],
   exports: [MomoPaymentsService],
 })

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { ConsentsModule } from '../../consents/consents.module.js';
 import { PaymentsModule } from '../../payments/payments.module.js';
 import { PagaConsentProvider } from './paga-consent.provider.js';
+import { PagaPaymentAdapter } from './paga-payment.adapter.js';
 import { PagaOperationsService } from './paga-operations.service.js';
 import { PagaClient } from './paga.client.js';
 import { loadPagaConfig, PAGA_CONFIG } from './paga.config.js';
@@ -20,6 +21,7 @@ import { PagaStrategy } from './paga.strategy.js';
     PagaStrategy,
     PagaConsentProvider,
     PagaOperationsService,
+    PagaPaymentAdapter,
   ],
 })
 export class PagaModule {}

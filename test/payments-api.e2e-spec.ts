@@ -1,0 +1,253 @@
+import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
+import { PaymentsLedger } from '../src/payments/payments.ledger.js';
+import { connectPagaUser } from './helpers/paga-flow.js';
+import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { WebhookReceiver } from './helpers/webhook-receiver.js';
+
+const RETURN_URL = 'https://shop.example/return';
+const SCOPES = ['consents', 'payments', 'read', 'webhooks'];
+
+interface Merchant {
+  id: string;
+  key: string;
+}
+
+async function merchant(t: TestApp, name: string): Promise<Merchant> {
+  const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
+  const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: SCOPES } });
+  return { id: created.body.id, key: issued.body.key };
+}
+
+const momoPayment = (reference: string, value = 1050, msisdn = '256772000001') => ({ provider: 'momo', reference, amount: { value, currency: 'EUR' }, description: 'Two coffees', payer: { msisdn } });
+
+describe('One payments API: unified create/list/get, Idempotency-Key, signed webhooks', () => {
+  let t: TestApp;
+  let m: Merchant;
+  let receiver: WebhookReceiver;
+  let secret: string;
+
+  const momoRequests = async (reference?: string) =>
+    ((await call(t.baseUrl, 'GET', '/sandbox/momo/__control/requests?operation=requesttopay')).body.data as { referenceId?: string }[]).filter((r) => !reference || r.referenceId === reference);
+
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.2,0.2', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
+    m = await merchant(t, 'Unified merchant');
+    receiver = await new WebhookReceiver().start();
+    const endpoint = await call(t.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: m.key, json: { url: receiver.url, description: 'tests' } });
+    expect(endpoint.status).toBe(201);
+    expect(endpoint.body.secret).toMatch(/^whsec_/);
+    secret = endpoint.body.secret;
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  it('creates a MoMo payment through /v1/payments; GET shows it with its history; the list filters and pages', async () => {
+    const created = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('u-1') });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'momo', kind: 'charge', reference: 'u-1', status: 'pending', amount: { value: 1050, currency: 'EUR' }, description: 'Two coffees' });
+
+    // Any other number than the emulator's test numbers approves (after its pending delay); the callback settles it.
+    let one;
+    for (let i = 0; i < 100; i++) {
+      one = await call(t.baseUrl, 'GET', `/v1/payments/${created.body.id}`, { token: m.key });
+      if (one.body.status !== 'pending') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(one!.body.status).toBe('succeeded');
+    expect(one!.body.history.map((h: { from: string | null; to: string }) => [h.from, h.to])).toEqual([
+      [null, 'pending'],
+      ['pending', 'succeeded'],
+    ]);
+
+    await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('u-2', 700) });
+    const page1 = await call(t.baseUrl, 'GET', '/v1/payments?provider=momo&limit=1', { token: m.key });
+    expect(page1.body.data.map((p: { reference: string }) => p.reference)).toEqual(['u-1']);
+    const page2 = await call(t.baseUrl, 'GET', `/v1/payments?provider=momo&limit=1&cursor=${page1.body.nextCursor}`, { token: m.key });
+    expect(page2.body.data.map((p: { reference: string }) => p.reference)).toEqual(['u-2']);
+    const succeeded = await call(t.baseUrl, 'GET', '/v1/payments?status=succeeded', { token: m.key });
+    expect(succeeded.body.data.map((p: { reference: string }) => p.reference)).toEqual(['u-1']);
+  });
+
+  it('refuses what it cannot route: unknown provider, MoMo without a payer, Paga without a consent, unknown options', async () => {
+    const sentBefore = (await momoRequests()).length;
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { ...momoPayment('v-1'), provider: 'nope' } }), 400, 'VALIDATION_FAILED');
+    const noPayer = expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { ...momoPayment('v-2'), payer: undefined } }), 400, 'VALIDATION_FAILED');
+    expect(noPayer.errors).toEqual([{ field: 'payer.msisdn', message: 'is required for momo' }]);
+    const noConsent = expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { provider: 'paga', reference: 'v-3', amount: { value: 100, currency: 'NGN' } } }), 400, 'VALIDATION_FAILED');
+    expect(noConsent.errors[0].field).toBe('consentId');
+    const badOption = expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { ...momoPayment('v-4'), options: { colour: 'red' } } }), 400, 'VALIDATION_FAILED');
+    expect(badOption.errors[0].field).toBe('options.colour');
+    const refund = expectProblem(await call(t.baseUrl, 'POST', `/v1/payments/${(await call(t.baseUrl, 'GET', '/v1/payments?reference=u-1', { token: m.key })).body.data[0].id}/refund`, { token: m.key, json: {} }), 422, 'PROVIDER_OPERATION_UNSUPPORTED');
+    expect(refund.detail).toMatch(/momo/);
+    expect(await momoRequests()).toHaveLength(sentBefore); // none of these reached MoMo
+  });
+
+  it('ten identical requests with one Idempotency-Key in parallel: one provider call; the others get 409 or the same answer', async () => {
+    const key = `idem-${Date.now()}`;
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('idem-1', 2000), headers: { 'idempotency-key': key } })),
+    );
+    const created = replies.filter((r) => r.status === 201);
+    const busy = replies.filter((r) => r.status === 409);
+    expect(created.length + busy.length).toBe(10);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const r of busy) expectProblem(r, 409, 'IDEMPOTENCY_KEY_IN_USE');
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    expect(await momoRequests(created[0].body.providerReference)).toHaveLength(1);
+
+    const again = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('idem-1', 2000), headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(created[0].body);
+
+    // The same key for another amount is refused, and nothing new reaches MoMo.
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('idem-1', 2001), headers: { 'idempotency-key': key } }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    // Keys are per merchant: another merchant's identical key is its own.
+    const other = await merchant(t, 'Other idempotent merchant');
+    const theirs = await call(t.baseUrl, 'POST', '/v1/payments', { token: other.key, json: momoPayment('idem-1', 2000), headers: { 'idempotency-key': key } });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(created[0].body.id);
+  });
+
+  it('a validation failure is not stored: the same key works once the request is fixed', async () => {
+    const key = `fix-${Date.now()}`;
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { ...momoPayment('fix-1'), amount: { value: -5, currency: 'EUR' } }, headers: { 'idempotency-key': key } }), 400, 'VALIDATION_FAILED');
+    const fixed = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('fix-1'), headers: { 'idempotency-key': key } });
+    expect(fixed.status).toBe(201);
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('fix-1'), headers: { 'idempotency-key': 'bad key with spaces' } }), 400, 'VALIDATION_FAILED');
+  });
+
+  it("a provider's 500 is stored with the key and replayed, without a second provider call", async () => {
+    const consentId = await connectPagaUser(t.baseUrl, m.key, RETURN_URL);
+    await call(t.baseUrl, 'POST', '/sandbox/paga/__control/fail-next', { json: { operation: 'merchantPayment', httpStatus: 500 } });
+    const pagaCalls = async () => (await call(t.baseUrl, 'GET', '/sandbox/paga/__control/requests?operation=merchantPayment')).body.data.length as number;
+    const before = await pagaCalls();
+    const body = { provider: 'paga', consentId, reference: 'paga-500', amount: { value: 150_00, currency: 'NGN' } };
+    const first = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: body, headers: { 'idempotency-key': 'paga-500-key' } });
+    expectProblem(first, 502, 'PROVIDER_ERROR');
+    const replay = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: body, headers: { 'idempotency-key': 'paga-500-key' } });
+    expectProblem(replay, 502, 'PROVIDER_ERROR');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.detail).toBe(first.body.detail);
+    expect(await pagaCalls()).toBe(before + 1);
+  });
+
+  it('consent and payment changes reach the endpoint as Standard Webhooks that verify; an event id is its webhook-id', async () => {
+    const consentId = await connectPagaUser(t.baseUrl, m.key, RETURN_URL, { psuReference: 'hooked' });
+    const paid = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { provider: 'paga', consentId, reference: 'hooked-1', amount: { value: 500_00, currency: 'NGN' } } });
+    expect(paid.status).toBe(201);
+    expect(paid.body.status).toBe('succeeded');
+
+    const [consentEvent] = await receiver.waitFor(1, (e) => e.type === 'consent.valid' && e.data.id === consentId);
+    const paymentEvents = await receiver.waitFor(2, (e) => e.data.id === paid.body.id);
+    const wh = new Webhook(secret);
+    for (const delivery of [consentEvent, ...paymentEvents]) expect(wh.verify(delivery.body, delivery.headers)).toBeTruthy();
+    expect(paymentEvents.map((d) => JSON.parse(d.body).type).sort()).toEqual(['payment.created', 'payment.succeeded']);
+    const succeeded = JSON.parse(paymentEvents.find((d) => d.body.includes('payment.succeeded'))!.body);
+    expect(succeeded.data).toMatchObject({ id: paid.body.id, status: 'succeeded', previousStatus: 'pending', amount: { value: 50000, currency: 'NGN' }, provider: 'paga', reference: 'hooked-1' });
+
+    const events = await call(t.baseUrl, 'GET', '/v1/webhooks/events?type=payment.succeeded', { token: m.key });
+    const listed = events.body.data.find((e: { data: { id: string } }) => e.data.id === paid.body.id);
+    expect(listed.id).toBe(paymentEvents.find((d) => d.body.includes('payment.succeeded'))!.headers['webhook-id']);
+  });
+
+  it('an endpoint that fails twice then succeeds gets the event once more with the same webhook-id; the log shows 3 attempts; replay resends it', async () => {
+    receiver.failNext(500, 503);
+    const created = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('retry-1', 333, '256772000002') });
+    const isCreated = (e: { type: string; data: Record<string, unknown> }) => e.type === 'payment.created' && e.data.id === created.body.id;
+    const [delivered] = await receiver.waitFor(1, isCreated);
+    const tries = receiver.received.filter((r) => r.headers['webhook-id'] === delivered.headers['webhook-id']);
+    expect(tries.map((r) => r.answeredWith)).toEqual([500, 503, 204]);
+    expect(new Set(tries.map((r) => r.body)).size).toBe(1);
+
+    const eventId = delivered.headers['webhook-id'];
+    const detail = await call(t.baseUrl, 'GET', `/v1/webhooks/events/${eventId}`, { token: m.key });
+    expect(detail.body.deliveries).toHaveLength(1);
+    expect(detail.body.deliveries[0]).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(detail.body.deliveries[0].log.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 503, 204]);
+
+    const replay = await call(t.baseUrl, 'POST', `/v1/webhooks/events/${eventId}/replay`, { token: m.key, json: {} });
+    expect(replay.status).toBe(202);
+    expect(replay.body).toEqual({ queued: 1 });
+    await receiver.waitFor(2, isCreated);
+  });
+
+  it('a 410 disables the endpoint; a rolled-back change writes no event', async () => {
+    const gone = await new WebhookReceiver().start();
+    try {
+      const endpoint = await call(t.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: m.key, json: { url: gone.url, eventTypes: ['payment.created'] } });
+      gone.failNext(410);
+      await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('gone-1', 444, '256772000002') });
+      for (let i = 0; i < 100 && gone.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      let state;
+      for (let i = 0; i < 50; i++) {
+        state = (await call(t.baseUrl, 'GET', `/v1/webhooks/endpoints/${endpoint.body.id}`, { token: m.key })).body;
+        if (!state.enabled) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(state).toMatchObject({ enabled: false, disabledReason: 'the endpoint answered 410 Gone' });
+    } finally {
+      await gone.close();
+    }
+
+    const ds = t.app.get(DataSource);
+    const ledger = t.app.get(PaymentsLedger);
+    const created = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('rollback-1', 555, '256772000002') });
+    const countEvents = async () => Number((await ds.query(`SELECT count(*) FROM webhook_events WHERE data->>'id' = $1`, [created.body.id]))[0].count);
+    const before = await countEvents();
+    await expect(
+      ds.transaction(async (em) => {
+        const moved = await ledger.transition({ id: created.body.id }, 'canceled', { db: em, cause: 'test' });
+        expect(moved?.status).toBe('canceled');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await countEvents()).toBe(before);
+    const [row] = await ds.query(`SELECT status FROM payments WHERE id = $1`, [created.body.id]);
+    expect(row.status).not.toBe('canceled');
+  });
+});
+
+describe('Limits and webhook targets outside sandbox defaults', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '6', VELOCITY_MAX_PAYMENTS_PER_HOUR: '2', WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+  });
+  afterAll(() => t.close());
+
+  it('a merchant over its rate gets 429 with Retry-After; another merchant is unaffected', async () => {
+    const [a, b] = [await merchant(t, 'Busy'), await merchant(t, 'Calm')];
+    const replies = [];
+    for (let i = 0; i < 8; i++) replies.push(await call(t.baseUrl, 'GET', '/v1/payments', { token: a.key }));
+    expect(replies.slice(0, 6).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const limited = expectProblem(replies[7], 429, 'RATE_LIMITED');
+    expect(limited).toBeTruthy();
+    expect(Number(replies[7].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await call(t.baseUrl, 'GET', '/v1/payments', { token: b.key })).status).toBe(200);
+  });
+
+  it('per-payer velocity: the third payment from one wallet in an hour is refused; a replay and another wallet are not', async () => {
+    const v = await merchant(t, 'Velocity');
+    expect((await call(t.baseUrl, 'POST', '/v1/payments', { token: v.key, json: momoPayment('vel-1') })).status).toBe(201);
+    expect((await call(t.baseUrl, 'POST', '/v1/payments', { token: v.key, json: momoPayment('vel-2') })).status).toBe(201);
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: v.key, json: momoPayment('vel-3') }), 429, 'VELOCITY_LIMIT_EXCEEDED');
+    expect((await call(t.baseUrl, 'POST', '/v1/payments', { token: v.key, json: momoPayment('vel-1') })).status).toBe(201);
+    expect((await call(t.baseUrl, 'POST', '/v1/payments', { token: v.key, json: momoPayment('vel-4', 1050, '256772000002') })).status).toBe(201);
+  });
+
+  it.each([
+    ['http://example.com/hook', 'must be https'],
+    ['https://127.0.0.1/hook', 'resolves to a private, loopback or link-local address'],
+    ['https://localhost/hook', 'resolves to a private, loopback or link-local address'],
+    ['https://169.254.169.254/latest/meta-data', 'resolves to a private, loopback or link-local address'],
+    ['https://[::1]/hook', 'resolves to a private, loopback or link-local address'],
+    ['https://10.0.0.7/hook', 'resolves to a private, loopback or link-local address'],
+  ])('refuses the webhook target %s', async (url, why) => {
+    const w = await merchant(t, `SSRF ${url}`);
+    const problem = expectProblem(await call(t.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: w.key, json: { url } }), 422, 'WEBHOOK_URL_NOT_ALLOWED');
+    expect(problem.errors).toEqual([{ field: 'url', message: why }]);
+  });
+});
