@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
+import { DEFAULT_PROVIDER_HTTP_POLICY, ProviderHttp } from '../../common/http/provider-http.js';
 import { ProviderUnauthorizedError } from '../../consents/oauth.errors.js';
 import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
 
@@ -33,7 +34,11 @@ const MAX_BODY = 256 * 1024;
 export class MomoClient {
   private readonly logger = new Logger(MomoClient.name);
 
-  constructor(@Inject(MOMO_CONFIG) private readonly config: MomoConfig) {}
+  private readonly http: ProviderHttp;
+
+  constructor(@Inject(MOMO_CONFIG) private readonly config: MomoConfig) {
+    this.http = new ProviderHttp('MoMo', { ...DEFAULT_PROVIDER_HTTP_POLICY, timeoutMs: config.timeoutMs }, (fields, message) => this.logger.warn(fields, message));
+  }
 
   // --- sandbox provisioning (root path, subscription key only)
 
@@ -50,7 +55,7 @@ export class MomoClient {
   }
 
   async getApiUser(product: MomoProduct, apiUser: string): Promise<{ providerCallbackHost: string; targetEnvironment: string } | undefined> {
-    const res = await this.send('provision', `/v1_0/apiuser/${apiUser}`, { method: 'GET', headers: this.keyHeader(product) });
+    const res = await this.send('provision', `/v1_0/apiuser/${apiUser}`, { method: 'GET', headers: this.keyHeader(product) }, true);
     const body = await this.json(res);
     if (res.status === 404) return undefined;
     if (!res.ok) throw await this.providerError('provision', res, body);
@@ -62,7 +67,8 @@ export class MomoClient {
   async token(product: MomoProduct, apiUser: string, apiKey: string): Promise<{ accessToken: string; expiresIn: number }> {
     const basic = Buffer.from(`${apiUser}:${apiKey}`, 'utf8').toString('base64');
     // No body: MTN lists a body on /token/ as a cause of 400. The trailing slash matters.
-    const res = await this.send('token', `/${product}/token/`, { method: 'POST', headers: { ...this.keyHeader(product), authorization: `Basic ${basic}` } });
+    // A client-credentials token: asking again is harmless.
+    const res = await this.send('token', `/${product}/token/`, { method: 'POST', headers: { ...this.keyHeader(product), authorization: `Basic ${basic}` } }, true);
     const body = await this.json(res);
     // A gateway 401 ({statusCode, message}) is about the subscription key; {error} is about the API user.
     if (res.status === 401 && body.statusCode === undefined) throw new MomoCredentialsRejected(product);
@@ -80,7 +86,7 @@ export class MomoClient {
   }
 
   async read(product: MomoProduct, accessToken: string, path: string): Promise<MomoRead> {
-    const res = await this.send(path, `/${product}${path}`, { method: 'GET', headers: this.productHeaders(product, accessToken) });
+    const res = await this.send(path, `/${product}${path}`, { method: 'GET', headers: this.productHeaders(product, accessToken) }, true);
     const body = await this.json(res);
     if (res.status === 401) throw new ProviderUnauthorizedError();
     if (res.status === 404) return { found: false };
@@ -119,14 +125,12 @@ export class MomoClient {
     return { ...this.keyHeader(product), authorization: `Bearer ${accessToken}`, 'x-target-environment': this.config.targetEnvironment, accept: 'application/json' };
   }
 
-  private async send(operation: string, path: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(`${this.config.baseUrl}${path}`, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      this.logger.warn({ operation, timedOut }, 'MoMo call failed');
-      throw new AppError(timedOut ? 'PROVIDER_TIMEOUT' : 'PROVIDER_ERROR', timedOut ? 'MoMo did not answer in time.' : 'MoMo could not be reached.', { cause: err });
-    }
+  /**
+   * Reads and token requests are `idempotent` (retried with backoff); creates are sent once: an
+   * unknown outcome is resolved by reading the status first (MomoPaymentsService).
+   */
+  private send(operation: string, path: string, init: RequestInit, idempotent = false): Promise<Response> {
+    return this.http.send({ operation, url: `${this.config.baseUrl}${path}`, init, idempotent });
   }
 
   private async json(res: Response): Promise<Json> {

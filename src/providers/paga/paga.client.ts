@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parse as parseLossless } from 'lossless-json';
 import { AppError } from '../../common/errors/app-error.js';
+import { DEFAULT_PROVIDER_HTTP_POLICY, ProviderHttp } from '../../common/http/provider-http.js';
 import { OAuthGrantError, ProviderUnauthorizedError } from '../../consents/oauth.errors.js';
 import type { ProviderTokenSet } from '../../consents/consent-provider.registry.js';
 import { PAGA_CONFIG, type PagaConfig } from './paga.config.js';
@@ -20,7 +21,11 @@ type Json = Record<string, unknown>;
 export class PagaClient {
   private readonly logger = new Logger(PagaClient.name);
 
-  constructor(@Inject(PAGA_CONFIG) private readonly config: PagaConfig) {}
+  private readonly http: ProviderHttp;
+
+  constructor(@Inject(PAGA_CONFIG) private readonly config: PagaConfig) {
+    this.http = new ProviderHttp('Paga', { ...DEFAULT_PROVIDER_HTTP_POLICY, timeoutMs: config.timeoutMs }, (fields, message) => this.logger.warn(fields, message));
+  }
 
   get authorizationUrl(): string {
     return `${this.config.baseUrl}${OAUTH}/authorization`;
@@ -53,11 +58,11 @@ export class PagaClient {
   }
 
   userDetails(accessToken: string): Promise<Json> {
-    return this.secured(accessToken, `${OAUTH}/secure/getUserDetails`, 'getUserDetails');
+    return this.secured(accessToken, `${OAUTH}/secure/getUserDetails`, 'getUserDetails', true);
   }
 
   accountBalance(accessToken: string): Promise<Json> {
-    return this.secured(accessToken, `${OAUTH}/secure/accountBalance`, 'accountBalance');
+    return this.secured(accessToken, `${OAUTH}/secure/accountBalance`, 'accountBalance', true);
   }
 
   private async token(params: Record<string, string>): Promise<ProviderTokenSet> {
@@ -74,11 +79,14 @@ export class PagaClient {
     throw new AppError('PROVIDER_ERROR', `Paga's token endpoint answered ${res.status} ${error}.`);
   }
 
-  private async secured(accessToken: string, path: string, operation: string): Promise<Json> {
-    const res = await this.send(operation, `${this.config.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'content-type': 'application/json' },
-    });
+  /** `idempotent`: a read, safe to send again after a timeout or a 5xx. Payments and transfers are sent once. */
+  private async secured(accessToken: string, path: string, operation: string, idempotent = false): Promise<Json> {
+    const res = await this.send(
+      operation,
+      `${this.config.baseUrl}${path}`,
+      { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'content-type': 'application/json' } },
+      idempotent,
+    );
     const body = await this.readJson(res, operation);
     if (res.status === 401) throw new ProviderUnauthorizedError();
     if (res.status === 403) throw new AppError('CONSENT_SCOPE_MISSING', 'Paga says the consent does not grant this operation.');
@@ -86,15 +94,8 @@ export class PagaClient {
     return body;
   }
 
-  private async send(operation: string, url: string, init: RequestInit): Promise<Response> {
-    try {
-      // Never follow a provider's redirect: it could send our credentials somewhere else.
-      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      this.logger.warn({ operation, timedOut }, 'Paga call failed');
-      throw new AppError(timedOut ? 'PROVIDER_TIMEOUT' : 'PROVIDER_ERROR', timedOut ? `Paga did not answer ${operation} in time.` : `Paga could not be reached for ${operation}.`, { cause: err });
-    }
+  private send(operation: string, url: string, init: RequestInit, idempotent = false): Promise<Response> {
+    return this.http.send({ operation, url, init, idempotent });
   }
 
   private async readJson(res: Response, operation: string): Promise<Json> {
