@@ -13,6 +13,7 @@ function banner(config: AppConfig, demo: DemoMerchantCreated | undefined): strin
     `  Gatehouse is running (${config.mode} mode) on ${base}`,
     `    API docs     ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
     `    Readiness    ${base}/health/ready`,
+    ...(config.isSandbox ? [`    Demo shop    ${base}/demo   (paste the demo key; connect, pay, watch webhooks)`] : []),
   ];
   if (demo) {
     lines.push(

@@ -24,6 +24,6 @@ export class DemoReturnController {
       .join('');
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Back at the demo shop</title></head>
 <body><h1>Back at the demo shop</h1><table>${rows}</table>
-<p>Now call <code>GET /v1/consents/&lt;consent_id&gt;</code> with the demo key.</p></body></html>`;
+<p>Now call <code>GET /v1/consents/&lt;consent_id&gt;</code> with the demo key, or go <a href="/demo">back to the demo shop</a>.</p></body></html>`;
   }
 }
