@@ -13,6 +13,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ConnectPayModule } from './providers/connectpay/connectpay.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         WebhooksModule,
         PagaModule,
         MomoModule,
+        ConnectPayModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],

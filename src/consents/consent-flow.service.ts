@@ -4,9 +4,9 @@ import type { Response } from 'express';
 import passport from 'passport';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
-import { ConsentProviderRegistry, type ProviderTokenSet } from './consent-provider.registry.js';
+import { ConsentProviderRegistry, type OAuthConsentProvider, type ProviderTokenSet } from './consent-provider.registry.js';
 import { Consent } from './consent.entity.js';
-import { ConsentsService } from './consents.service.js';
+import { ConsentsService, describeSubject } from './consents.service.js';
 import { type OAuthRequest, OAuthStateStore } from './oauth-state.store.js';
 import { TokenVault } from './token-vault.service.js';
 
@@ -86,23 +86,53 @@ export class ConsentFlowService {
       }
       case 'success': {
         const consentId = req.gatehouseAttempt!.consentId;
-        const consent = await this.dataSource.transaction(async (m) => {
+        const { tokens } = outcome;
+        const subject = tokens.subject ?? (await this.identify(provider, tokens, consentId));
+        const { consent, mismatch } = await this.dataSource.transaction(async (m) => {
           const locked = await this.consents.lock(m, consentId);
           if (!locked) throw new AppError('NOT_FOUND', 'No such consent.');
           if (locked.status !== 'received') throw new AppError('CONSENT_STATE_CONFLICT', `The consent is already ${locked.status}.`);
-          await this.vault.save(m, locked, outcome.tokens);
-          const refreshMs = outcome.tokens.refreshExpiresIn !== undefined ? outcome.tokens.refreshExpiresIn * 1000 : undefined;
-          return this.consents.transition(m, locked, 'valid', 'the user approved', {
-            scopesGranted: outcome.tokens.scope ?? locked.scopesRequested,
-            userDataGranted: outcome.tokens.userData ?? locked.userDataRequested,
+          // The psuReference names one user at the provider: tokens of someone else are not kept.
+          if (subject && !(await this.consents.claimSubject(m, locked, subject))) {
+            const cause = 'the user connected another account than the one this psuReference names';
+            const rejected = await this.consents.transition(m, locked, 'rejected', cause, { lastError: `psu_mismatch: ${cause} (${describeSubject(subject)})` });
+            return { consent: rejected, mismatch: true };
+          }
+          await this.vault.save(m, locked, tokens);
+          const refreshMs = tokens.refreshExpiresIn !== undefined ? tokens.refreshExpiresIn * 1000 : undefined;
+          const valid = await this.consents.transition(m, locked, 'valid', 'the user approved', {
+            scopesGranted: tokens.scope ?? locked.scopesRequested,
+            userDataGranted: tokens.userData ?? locked.userDataRequested,
             expiresAt: refreshMs !== undefined ? new Date(Date.now() + refreshMs) : null,
+            providerSubject: subject ?? null,
             lastError: null,
           });
+          return { consent: valid, mismatch: false };
         });
+        if (mismatch) {
+          // Never stored; the provider is told they are not wanted (best effort).
+          await provider.revoke?.({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }).catch((err: unknown) =>
+            this.logger.warn({ consentId, err: describe(err) }, 'the provider did not confirm the revocation'),
+          );
+          return this.returnTo(consent, { error: 'psu_mismatch' });
+        }
         return this.returnTo(consent, {});
       }
       case 'responded':
         throw new AppError('INTERNAL', undefined, { cause: new Error('strategy redirected from the callback') });
+    }
+  }
+
+  /** Whom the tokens belong to, when the token response did not say; a failure here only means "not known yet". */
+  private async identify(provider: OAuthConsentProvider, tokens: ProviderTokenSet, consentId: string): Promise<Record<string, string> | undefined> {
+    if (!provider.identify) return undefined;
+    const consent = await this.dataSource.getRepository(Consent).findOneBy({ id: consentId });
+    if (!consent) return undefined;
+    try {
+      return await provider.identify(tokens, { id: consent.id, merchantId: consent.merchantId });
+    } catch (err) {
+      this.logger.warn({ consentId, err: describe(err) }, 'could not tell whom the tokens belong to; will learn it on first use');
+      return undefined;
     }
   }
 

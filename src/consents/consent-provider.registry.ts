@@ -13,6 +13,8 @@ export interface ProviderTokenSet {
   userData?: string[];
   /** Provider-specific secret kept with the tokens (e.g. a MAC key). */
   extraSecret?: string;
+  /** Whom the tokens belong to at the provider (e.g. ConnectPay's personId and customerId), when the answer says. */
+  subject?: Record<string, string>;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface OAuthConsentProvider {
   readonly userData: readonly string[];
   /** Extra rules for a scope set (e.g. no mixing of PSD2 and other scopes); a message if refused. */
   checkScopes?(scopes: string[]): string | undefined;
+  /**
+   * Finds out whom fresh tokens belong to when the token response did not say (e.g. by a first
+   * resource call); undefined when it cannot tell. Called once, after the code exchange.
+   */
+  identify?(tokens: ProviderTokenSet, consent: { id: string; merchantId: string }): Promise<Record<string, string> | undefined>;
   /** Exchanges a refresh token; throws OAuthGrantError when the provider refuses it. */
   refresh(refreshToken: string): Promise<ProviderTokenSet>;
   /** Tells the provider the consent is withdrawn, where it supports that. Best effort. */

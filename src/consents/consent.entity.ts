@@ -50,6 +50,13 @@ export class Consent {
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 
+  /**
+   * Who the provider says the tokens belong to (e.g. ConnectPay's person and customer), from the
+   * token response or the first resource call; null until known. Never changes once set.
+   */
+  @Column({ name: 'provider_subject', type: 'jsonb', nullable: true })
+  providerSubject!: Record<string, string> | null;
+
   /** The last thing that went wrong, as `code: message` (never a secret). */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;

@@ -35,6 +35,7 @@ interface ConsentRow {
   user_data_granted: string[] | null;
   return_url: string;
   expires_at: Date | null;
+  provider_subject: Record<string, string> | null;
   last_error: string | null;
   created_at: Date;
   updated_at: Date;
@@ -55,6 +56,22 @@ export interface ConsentWithPsu {
   consent: Consent;
   psu: Psu;
 }
+
+/** Two provider subjects name the same user: the same keys with the same values. */
+export function sameSubject(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a).sort();
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** A subject as a short text for causes and errors, e.g. `customerId=CUS-2001, personId=PRS-1001`. */
+export function describeSubject(subject: Record<string, string>): string {
+  return Object.keys(subject)
+    .sort()
+    .map((k) => `${k}=${String(subject[k]).slice(0, 64)}`)
+    .join(', ');
+}
+
+export type SubjectBinding = { ok: true; consent: Consent } | { ok: false; consent: Consent; tokens?: Token };
 
 @Injectable()
 export class ConsentsService {
@@ -96,6 +113,7 @@ export class ConsentsService {
       userDataGranted: row.user_data_granted,
       returnUrl: row.return_url,
       expiresAt: row.expires_at,
+      providerSubject: row.provider_subject,
       lastError: row.last_error,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -181,6 +199,44 @@ export class ConsentsService {
     return consent;
   }
 
+  /**
+   * The PSU (the merchant's psuReference) stands for one user at the provider: the first subject
+   * seen for it is kept, and a consent for anyone else under the same reference is refused. Locks
+   * the PSU row, so two racing consents of one reference cannot bind it to two users.
+   * Returns false when the reference already names someone else.
+   */
+  async claimSubject(m: EntityManager, consent: Pick<Consent, 'psuId'>, subject: Record<string, string>): Promise<boolean> {
+    const [psu] = (await m.query('SELECT provider_subject FROM psus WHERE id = $1 FOR UPDATE', [consent.psuId])) as { provider_subject: Record<string, string> | null }[];
+    if (!psu) return false;
+    if (psu.provider_subject) return sameSubject(psu.provider_subject, subject);
+    await m.query('UPDATE psus SET provider_subject = $2 WHERE id = $1', [consent.psuId, JSON.stringify(subject)]);
+    return true;
+  }
+
+  /**
+   * Records whom a valid consent's tokens belong to, learned after the code exchange (e.g. from
+   * the first account call). When it contradicts what is known (the consent's own subject, or
+   * another user already behind its psuReference), the consent is terminated (its tokens are
+   * destroyed; they are returned so the caller can revoke them at the provider).
+   */
+  async bindSubject(consentId: string, subject: Record<string, string>): Promise<SubjectBinding> {
+    return this.dataSource.transaction(async (m) => {
+      const locked = await this.lock(m, consentId);
+      if (!locked) throw new AppError('NOT_FOUND', 'No such consent.');
+      const known = locked.providerSubject;
+      if (known && sameSubject(known, subject)) return { ok: true, consent: locked };
+      if (!known && (await this.claimSubject(m, locked, subject))) {
+        await m.update(Consent, { id: locked.id }, { providerSubject: subject });
+        return { ok: true, consent: Object.assign(locked, { providerSubject: subject }) };
+      }
+      if (locked.status !== 'valid') return { ok: false, consent: locked };
+      const tokens = (await m.findOneBy(Token, { consentId })) ?? undefined;
+      const cause = known ? 'the provider answered for another user than the consent was given by' : 'the consent belongs to another user than its psuReference';
+      const ended = await this.transition(m, locked, 'terminatedByTpp', cause, { lastError: `psu_mismatch: ${cause} (${describeSubject(subject)})` });
+      return { ok: false, consent: ended, tokens };
+    });
+  }
+
   /** Locks and re-reads a consent for a status change. */
   lock(m: EntityManager, id: string): Promise<Consent | null> {
     return m.findOne(Consent, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -212,7 +268,9 @@ export class ConsentsService {
           errors.push({ field: `userData[${i}]`, message: provider.userData.length ? `must be one of: ${provider.userData.join(', ')}` : 'is not supported by this provider' });
         }
       });
-      const scopeProblem = errors.length ? undefined : provider.checkScopes?.(input.scopes);
+      // Rules about the whole set (e.g. no mixing) are checked on what was sent, known or not, so
+      // a mix of the provider's scopes with foreign ones is named as such.
+      const scopeProblem = provider.checkScopes?.(input.scopes);
       if (scopeProblem) errors.push({ field: 'scopes', message: scopeProblem });
     }
     // Exact match only: an open redirect through Gatehouse would hand the user to anyone.

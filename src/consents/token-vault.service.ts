@@ -124,6 +124,16 @@ export class TokenVault {
         return { error: new AppError('CONSENT_NOT_ACTIVE', 'The provider no longer accepts this consent; ask the user to connect again.') };
       }
       await this.save(m, consent, set, row.refreshToken);
+      if (set.refreshExpiresIn !== undefined) {
+        // A rotated refresh token brings its own lifetime: access now lasts as long as it does.
+        // SKIP LOCKED: never wait for the consent row while holding the token row (a withdrawal
+        // locks them the other way round); a consent being changed right now needs no extension.
+        await m.query(
+          `UPDATE consents SET expires_at = now() + make_interval(secs => $2), updated_at = now()
+            WHERE id IN (SELECT id FROM consents WHERE id = $1 AND status = 'valid' FOR UPDATE SKIP LOCKED)`,
+          [consent.id, set.refreshExpiresIn],
+        );
+      }
       return { token: { accessToken: set.accessToken, extraSecret: set.extraSecret, scopes: set.scope ?? row.scopeGranted } };
     });
     if (outcome.error) throw outcome.error;

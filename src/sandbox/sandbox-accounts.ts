@@ -149,6 +149,9 @@ export const CONNECTPAY_SANDBOX_CLIENT = {
 /** The one password of every ConnectPay test Person (shown on the sandbox login page). */
 export const CONNECTPAY_SANDBOX_PASSWORD = 'sandbox-pass-1';
 
+/** The one-time code (the SCA step after the password) every ConnectPay test Person "receives"; no SMS is sent. */
+export const CONNECTPAY_SANDBOX_OTP = '246810';
+
 /** A booked transaction of a test account; `daysAgo` is counted from the emulator's clock at reset. */
 export interface ConnectPaySandboxTransaction {
   daysAgo: number;

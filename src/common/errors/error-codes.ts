@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   CONSENT_STATE_CONFLICT: { status: 409, title: 'The consent is not in a state that allows this' },
   CONSENT_NOT_ACTIVE: { status: 409, title: 'The consent is not valid (any more)' },
   CONSENT_SCOPE_MISSING: { status: 403, title: 'The consent does not grant the scope this needs' },
+  CONSENT_PSU_MISMATCH: { status: 403, title: 'The consent is bound to another PSU (person and customer)' },
   PROVIDER_REJECTED: { status: 422, title: 'The payment provider refused the operation' },
   INTERNAL: { status: 500, title: 'Internal error' },
   PROVIDER_ERROR: { status: 502, title: 'The payment provider answered with an error' },

@@ -7,7 +7,7 @@ import type { Consent } from '../consent.entity.js';
 import type { Psu } from '../psu.entity.js';
 
 export class CreateConsentDto {
-  @ApiProperty({ example: 'paga', description: 'A consent provider: paga (more to come).' })
+  @ApiProperty({ example: 'paga', description: 'A consent provider: paga or connectpay.' })
   @IsString()
   @Length(1, 40)
   provider!: string;
@@ -119,6 +119,15 @@ export class ConsentView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   expiresAt!: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { personId: 'PRS-1001', customerId: 'CUS-2001' },
+    description: "Whom the consent's tokens belong to at the provider (ConnectPay: person and customer), once known; null otherwise.",
+  })
+  providerSubject!: Record<string, string> | null;
+
   @ApiProperty({ nullable: true, type: String, example: 'access_denied: the user or the provider declined' })
   lastError!: string | null;
 
@@ -142,6 +151,7 @@ export class ConsentView {
       returnUrl: c.returnUrl,
       ...(c.status === 'received' && authorizationUrl ? { authorizationUrl } : {}),
       expiresAt: c.expiresAt?.toISOString() ?? null,
+      providerSubject: c.providerSubject ?? null,
       lastError: c.lastError,
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),

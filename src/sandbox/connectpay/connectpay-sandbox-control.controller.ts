@@ -66,7 +66,9 @@ export class ConnectPaySandboxControlController {
 
   @Post('next-decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decide the next authorize request at once, without the pages: a redirect with a code for (person, customer), or access_denied' })
+  @ApiOperation({
+    summary: 'Decide the next authorize request at once, without the pages: a redirect with a code for (person, customer) and the granted scopes, or access_denied',
+  })
   @ApiOkResponse({ description: '`{queued}`: how many decisions are waiting.' })
   @ApiProblems('NOT_FOUND', 'UNPROCESSABLE')
   nextDecision(@Body() body: NextDecisionDto): { queued: number } {
@@ -77,7 +79,7 @@ export class ConnectPaySandboxControlController {
     if (!this.store.isPsu(person.personId, customerId)) {
       throw new AppError('UNPROCESSABLE', `${person.username} may not act for ${customerId}.`, { errors: [{ field: 'customer', message: `must be one of ${person.customerIds.join(', ')}` }] });
     }
-    return { queued: this.store.queueDecision({ decision: body.decision, personId: person.personId, customerId }) };
+    return { queued: this.store.queueDecision({ decision: body.decision, personId: person.personId, customerId, scopes: body.scopes }) };
   }
 
   @Post('time/advance')
@@ -96,6 +98,15 @@ export class ConnectPaySandboxControlController {
   @ApiProblems('NOT_FOUND')
   expireTokens(@Body() body: PsuFilterDto): CountView {
     return { count: this.store.expireAccessTokens(this.psuFilter(body)) };
+  }
+
+  @Post('refresh-tokens/expire')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Expire the live refresh tokens (all, or a person’s / customer’s): refreshing then gets 400 invalid_grant (expired)' })
+  @ApiOkResponse({ type: CountView })
+  @ApiProblems('NOT_FOUND')
+  expireRefreshTokens(@Body() body: PsuFilterDto): CountView {
+    return { count: this.store.expireRefreshTokens(this.psuFilter(body)) };
   }
 
   @Post('refresh-tokens/revoke')

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { CONNECTPAY_ACCESS_TOKEN_TTL_SECONDS, CONNECTPAY_CALLBACK_ERRORS, CONNECTPAY_FLOW_ID, CONNECTPAY_REFRESH_TOKEN_TTL_SECONDS } from './connectpay-sandbox.constants.js';
+import {
+  CONNECTPAY_ACCESS_TOKEN_TTL_SECONDS,
+  CONNECTPAY_CALLBACK_ERRORS,
+  CONNECTPAY_FLOW_ID,
+  CONNECTPAY_OTP_MAX_ATTEMPTS,
+  CONNECTPAY_REFRESH_TOKEN_TTL_SECONDS,
+  type ConnectPayScope,
+} from './connectpay-sandbox.constants.js';
 import { callbackUrl, checkRedirectUrl, checkScopes, isUuid, isUuidV4, maskCustomerName, parseBasicAuth, readFlowId, single } from './connectpay-sandbox.rules.js';
 import { type AuthorizationRequest, ConnectPaySandboxStore, type IssuedTokens, type Psu, type SandboxClient, tokenHash } from './connectpay-sandbox.store.js';
 import { forcedFailure, invalidClient, type JournalNote, NO_STORE, oauthError, sleep, type WireReply } from './connectpay-sandbox.wire.js';
@@ -10,6 +17,7 @@ export type AuthorizeOutcome = { clientId?: string } & (
   | { kind: 'error-page'; status: number; title: string; message: string }
   | { kind: 'redirect'; location: string }
   | { kind: 'login-page'; request: AuthorizationRequest; pageNonce: string; error?: string; login?: string }
+  | { kind: 'otp-page'; request: AuthorizationRequest; pageNonce: string; personId: string; error?: string }
   | { kind: 'consent-page'; request: AuthorizationRequest; pageNonce: string; personId: string; error?: string }
 );
 
@@ -21,6 +29,12 @@ export function requestIdOf(req: Request): string | undefined {
 
 function formOf(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+}
+
+/** The checked `scope` boxes of the consent form: one value, several (repeated field) or none. */
+function checkedScopes(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.filter((v): v is string => typeof v === 'string');
 }
 
 /** ConnectPay's Auth Web App (authorize, spec 2.3/2.4) and its OAuth endpoints (token and revoke, spec 2.5/2.6). */
@@ -64,11 +78,15 @@ export class ConnectPaySandboxOAuthService {
 
     const request: AuthorizationRequest = { clientId: client.clientId, clientName: client.name, redirectUrl: redirectUrl!, state, nonce, scopes: scopes.scopes };
     const decision = this.store.takeDecision();
-    if (decision) return this.decide(request, decision.decision, decision);
-    return { kind: 'login-page', clientId: client.clientId, request, pageNonce: this.store.createPage(request) };
+    if (decision) {
+      // A scripted decision grants what was asked, or the part of it the script names.
+      const granted = request.scopes.filter((s) => (decision.scopes ?? request.scopes).includes(s));
+      return this.decide(request, decision.decision, decision, granted);
+    }
+    return { kind: 'login-page', clientId: client.clientId, request, pageNonce: this.store.createPage(request, 'login') };
   }
 
-  /** A POST of the login or consent form; `page` is the page's single-use nonce. */
+  /** A POST of the login, one-time-code or consent form; `page` is the page's single-use nonce. */
   submit(body: unknown): AuthorizeOutcome {
     const form = formOf(body);
     const page = this.store.takePage(single(form.page) ?? '');
@@ -76,43 +94,63 @@ export class ConnectPaySandboxOAuthService {
     const { request } = page;
     const decision = single(form.decision);
     if (decision === 'deny') return this.decide(request, 'deny');
+    const invalid = (message: string): AuthorizeOutcome => ({ kind: 'error-page', clientId: request.clientId, status: 400, title: 'Invalid request', message });
 
-    if (page.personId === undefined) {
-      // Step 1: sign in.
-      if (decision !== 'login') return { kind: 'error-page', clientId: request.clientId, status: 400, title: 'Invalid request', message: 'Sign in or cancel.' };
-      const login = (single(form.username) ?? '').slice(0, 100);
-      const person = this.store.authenticatePerson(login, single(form.password) ?? '');
-      if (!person) {
-        return { kind: 'login-page', clientId: request.clientId, request, pageNonce: this.store.createPage(request), error: 'The username or password is incorrect.', login };
+    switch (page.step) {
+      case 'login': {
+        // SCA, factor 1: the password.
+        if (decision !== 'login') return invalid('Sign in or cancel.');
+        const login = (single(form.username) ?? '').slice(0, 100);
+        const person = this.store.authenticatePerson(login, single(form.password) ?? '');
+        if (!person) {
+          return { kind: 'login-page', clientId: request.clientId, request, pageNonce: this.store.createPage(request, 'login'), error: 'The username or password is incorrect.', login };
+        }
+        return { kind: 'otp-page', clientId: request.clientId, request, personId: person.personId, pageNonce: this.store.createPage(request, 'otp', person.personId) };
       }
-      return { kind: 'consent-page', clientId: request.clientId, request, personId: person.personId, pageNonce: this.store.createPage(request, person.personId) };
+      case 'otp': {
+        // SCA, factor 2: the one-time code. Too many wrong codes end the request.
+        if (decision !== 'verify') return invalid('Confirm the code or cancel.');
+        const personId = page.personId!;
+        if (!this.store.checkOtp(single(form.otp) ?? '')) {
+          const failures = page.otpFailures + 1;
+          if (failures >= CONNECTPAY_OTP_MAX_ATTEMPTS) return this.decide(request, 'deny', undefined, [], 'Too many wrong one-time codes.');
+          const left = CONNECTPAY_OTP_MAX_ATTEMPTS - failures;
+          return {
+            kind: 'otp-page',
+            clientId: request.clientId,
+            request,
+            personId,
+            pageNonce: this.store.createPage(request, 'otp', personId, failures),
+            error: `The code is not correct. ${left} attempt${left === 1 ? '' : 's'} left.`,
+          };
+        }
+        return { kind: 'consent-page', clientId: request.clientId, request, personId, pageNonce: this.store.createPage(request, 'consent', personId) };
+      }
+      case 'consent': {
+        // The strongly authenticated Person picks one of their Customers and grants some or all scopes.
+        if (decision !== 'approve') return invalid('Approve or deny.');
+        const personId = page.personId!;
+        const again = (error: string): AuthorizeOutcome => ({ kind: 'consent-page', clientId: request.clientId, request, personId, pageNonce: this.store.createPage(request, 'consent', personId), error });
+        const customerId = single(form.customer) ?? '';
+        if (!this.store.isPsu(personId, customerId)) return again('Choose one of the customers you may act for.');
+        const checked = checkedScopes(form.scope);
+        const granted = request.scopes.filter((s) => checked.includes(s));
+        if (!granted.length) return again('Grant at least one permission, or deny.');
+        return this.decide(request, 'approve', { personId, customerId }, granted);
+      }
     }
-
-    // Step 2: the signed-in Person picks one of their Customers and approves.
-    if (decision !== 'approve') return { kind: 'error-page', clientId: request.clientId, status: 400, title: 'Invalid request', message: 'Approve or deny.' };
-    const customerId = single(form.customer) ?? '';
-    if (!this.store.isPsu(page.personId, customerId)) {
-      return {
-        kind: 'consent-page',
-        clientId: request.clientId,
-        request,
-        personId: page.personId,
-        pageNonce: this.store.createPage(request, page.personId),
-        error: 'Choose one of the customers you may act for.',
-      };
-    }
-    return this.decide(request, 'approve', { personId: page.personId, customerId });
   }
 
-  private decide(request: AuthorizationRequest, decision: 'approve' | 'deny', psu?: Psu): AuthorizeOutcome {
-    if (decision === 'deny' || !psu) {
+  /** The end of the Auth Web App: a code for the granted scopes, or access_denied when nothing was granted. */
+  private decide(request: AuthorizationRequest, decision: 'approve' | 'deny', psu?: Psu, granted: ConnectPayScope[] = [], why = 'The user denied access.'): AuthorizeOutcome {
+    if (decision === 'deny' || !psu || !granted.length) {
       return {
         kind: 'redirect',
         clientId: request.clientId,
-        location: callbackUrl(request.redirectUrl, { error: CONNECTPAY_CALLBACK_ERRORS.accessDenied, error_description: 'The user denied access.', state: request.state }),
+        location: callbackUrl(request.redirectUrl, { error: CONNECTPAY_CALLBACK_ERRORS.accessDenied, error_description: why, state: request.state }),
       };
     }
-    const code = this.store.issueCode(request, psu);
+    const code = this.store.issueCode(request, psu, granted);
     return { kind: 'redirect', clientId: request.clientId, location: callbackUrl(request.redirectUrl, { code, state: request.state, flowid: CONNECTPAY_FLOW_ID }) };
   }
 

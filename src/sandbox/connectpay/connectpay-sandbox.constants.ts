@@ -41,11 +41,18 @@ export const CONNECTPAY_CALLBACK_ERRORS = {
 } as const;
 
 /**
- * The status of the redirect back to the client. Spec 2.4 says 301 but marks it unconfirmed (from a
- * brief, page not retrieved); a permanent redirect of a one-time code is cacheable by browsers, so
- * the emulator sends 302, which every client follows the same way. [A]
+ * The status of the redirect back to the client: 301, as spec 2.4 states (from the brief; the page
+ * itself was not retrieved, so [A]). It is sent with `Cache-Control: no-store`, so a browser does
+ * not keep the permanent redirect of a one-time code.
  */
-export const CONNECTPAY_CALLBACK_REDIRECT_STATUS = 302;
+export const CONNECTPAY_CALLBACK_REDIRECT_STATUS = 301;
+
+/**
+ * SCA on the Auth Web App: password, then a one-time code (emulator-defined; ConnectPay's SCA
+ * factors are not documented). A wrong code may be retried this many times in all, then the
+ * request ends as access_denied.
+ */
+export const CONNECTPAY_OTP_MAX_ATTEMPTS = 3;
 
 /** [C] spec 2.5/2.6: lifetimes. */
 export const CONNECTPAY_ACCESS_TOKEN_TTL_SECONDS = 3_600;

@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { CONNECTPAY_SANDBOX_PATH } from '../sandbox-accounts.js';
 import { sendSandboxPage } from '../sandbox-page.js';
 import { CONNECTPAY_API_PREFIX, CONNECTPAY_AUTHORIZE_PATH, CONNECTPAY_CALLBACK_REDIRECT_STATUS, CONNECTPAY_REVOKE_PATH, CONNECTPAY_TOKEN_PATH, type ConnectPayResourceOperation } from './connectpay-sandbox.constants.js';
-import { renderConsentPage, renderErrorPage, renderLoginPage } from './connectpay-sandbox.page.js';
+import { renderConsentPage, renderErrorPage, renderLoginPage, renderOtpPage } from './connectpay-sandbox.page.js';
 import { ConnectPaySandboxStore } from './connectpay-sandbox.store.js';
 import { apiError, journalNote, sendWire, type WireReply } from './connectpay-sandbox.wire.js';
 import { type Caller, ConnectPaySandboxApiService } from './connectpay-sandbox-api.service.js';
@@ -132,6 +132,13 @@ export class ConnectPaySandboxController {
       case 'login-page': {
         const view = { ...outcome, formAction, persons: this.store.listPersons(), customers: (id: string) => this.store.findCustomer(id) };
         sendSandboxPage(res, 200, (csp) => renderLoginPage(view, csp), { hasForm: true, headers: { Pragma: 'no-cache' } });
+        return;
+      }
+      case 'otp-page': {
+        const person = this.store.findPerson(outcome.personId)!;
+        note.personId = person.personId;
+        const view = { ...outcome, formAction, person };
+        sendSandboxPage(res, 200, (csp) => renderOtpPage(view, csp), { hasForm: true, headers: { Pragma: 'no-cache' } });
         return;
       }
       case 'consent-page': {

@@ -9,7 +9,7 @@ import { ProblemDetailsFilter, problemDetailsErrorHandler } from '../../common/e
 import { createValidationPipe } from '../../common/validation/validation.pipe.js';
 import { loadConfig } from '../../config/config.loader.js';
 import { ConfigModule } from '../../config/config.module.js';
-import { CONNECTPAY_SANDBOX_CLIENT, CONNECTPAY_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
+import { CONNECTPAY_SANDBOX_CLIENT, CONNECTPAY_SANDBOX_OTP, CONNECTPAY_SANDBOX_PASSWORD } from '../sandbox-accounts.js';
 import { ConnectPaySandboxModule } from './connectpay-sandbox.module.js';
 
 /** The ConnectPay emulator over real HTTP, in a minimal Nest app set up like Gatehouse's. */
@@ -74,7 +74,9 @@ function submitForm(fields: Record<string, string>): Promise<Reply> {
 }
 
 function callbackParams(reply: Reply): URLSearchParams {
-  expect(reply.status).toBe(302);
+  // 301 as spec 2.4 says, never cached.
+  expect(reply.status).toBe(301);
+  expect(reply.headers.get('cache-control')).toBe('no-store');
   const location = new URL(reply.headers.get('location')!);
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
   return location.searchParams;
@@ -135,9 +137,20 @@ describe('authorization page', () => {
     expect(wrong.status).toBe(200);
     expect(wrong.text).toContain('The username or password is incorrect.');
 
-    const consent = await submitForm({ page: pageOf(wrong.text), decision: 'login', username: 'jonas', password: CONNECTPAY_SANDBOX_PASSWORD });
+    // SCA: the password is not enough; a one-time code follows.
+    const otp = await submitForm({ page: pageOf(wrong.text), decision: 'login', username: 'jonas', password: CONNECTPAY_SANDBOX_PASSWORD });
+    expect(otp.status).toBe(200);
+    expect(otp.text).toContain('name="otp"');
+    expect(otp.text).not.toContain('value="CUS-2001"');
+    const wrongOtp = await submitForm({ page: pageOf(otp.text), decision: 'verify', otp: '000000' });
+    expect(wrongOtp.status).toBe(200);
+    expect(wrongOtp.text).toContain('The code is not correct. 2 attempts left.');
+
+    const consent = await submitForm({ page: pageOf(wrongOtp.text), decision: 'verify', otp: CONNECTPAY_SANDBOX_OTP });
     expect(consent.status).toBe(200);
     expect(consent.text).toContain('value="CUS-2001"');
+    expect(consent.text).toContain('name="scope" value="psd2-ais" checked');
+    expect(consent.text).toContain('name="scope" value="psd2-pis" checked');
     expect(consent.text).toContain('value="CUS-2002"');
     expect(consent.text).not.toContain('CUS-2003');
 
@@ -147,7 +160,10 @@ describe('authorization page', () => {
     expect(foreign.text).toContain('Choose one of the customers you may act for.');
 
     const page = pageOf(foreign.text);
-    const params = callbackParams(await submitForm({ page, decision: 'approve', customer: 'CUS-2002' }));
+    const body = new URLSearchParams({ page, decision: 'approve', customer: 'CUS-2002' });
+    body.append('scope', 'psd2-ais');
+    body.append('scope', 'psd2-pis');
+    const params = callbackParams(await send(`${base}/auth/v1/oauth2/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() }));
     expect(params.get('code')).toMatch(UUID);
     expect(params.get('state')).toBe('xyz');
     expect(params.get('flowid')).toBe('GetPSD2AuthCode');
@@ -158,7 +174,52 @@ describe('authorization page', () => {
     expect(again.text).toContain('This page has expired');
 
     const token = await tokenCall({ grant_type: 'authorization_code', code: params.get('code')! });
-    expect(token.body).toMatchObject({ person_id: 'PRS-1001', customer_id: 'CUS-2002' });
+    expect(token.body).toMatchObject({ person_id: 'PRS-1001', customer_id: 'CUS-2002', scope: 'psd2-ais psd2-pis' });
+  });
+
+  async function signedIn(scope = 'psd2-ais psd2-pis'): Promise<string> {
+    const login = await send(authorizeUrl({ scope }));
+    const otp = await submitForm({ page: pageOf(login.text), decision: 'login', username: 'jonas', password: CONNECTPAY_SANDBOX_PASSWORD });
+    return (await submitForm({ page: pageOf(otp.text), decision: 'verify', otp: CONNECTPAY_SANDBOX_OTP })).text;
+  }
+
+  it('grants per scope: a code for only the ticked scopes; none ticked is asked again', async () => {
+    const consent = await signedIn();
+    const none = await submitForm({ page: pageOf(consent), decision: 'approve', customer: 'CUS-2001' });
+    expect(none.status).toBe(200);
+    expect(none.text).toContain('Grant at least one permission, or deny.');
+    const params = callbackParams(await submitForm({ page: pageOf(none.text), decision: 'approve', customer: 'CUS-2001', scope: 'psd2-ais' }));
+    const token = await tokenCall({ grant_type: 'authorization_code', code: params.get('code')! });
+    expect(token.body.scope).toBe('psd2-ais');
+    const aisOnly = token.body.access_token;
+    expect((await api('GET', 'accounts', aisOnly)).status).toBe(200);
+    expect((await api('GET', 'payments/PO1', aisOnly)).body.code).toBe('INSUFFICIENT_SCOPE');
+
+    // A ticked scope that was never requested is not granted.
+    const aisAsked = await signedIn('psd2-ais');
+    const only = await submitForm({ page: pageOf(aisAsked), decision: 'approve', customer: 'CUS-2001', scope: 'psd2-pis' });
+    expect(only.status).toBe(200);
+    expect(only.text).toContain('Grant at least one permission, or deny.');
+  });
+
+  it('three wrong one-time codes end the request with access_denied', async () => {
+    const login = await send(authorizeUrl({ state: 'otp' }));
+    let page = await submitForm({ page: pageOf(login.text), decision: 'login', username: 'ruta', password: CONNECTPAY_SANDBOX_PASSWORD });
+    page = await submitForm({ page: pageOf(page.text), decision: 'verify', otp: '111111' });
+    page = await submitForm({ page: pageOf(page.text), decision: 'verify', otp: '222222' });
+    expect(page.text).toContain('1 attempt left.');
+    const params = callbackParams(await submitForm({ page: pageOf(page.text), decision: 'verify', otp: '333333' }));
+    expect(Object.fromEntries(params)).toEqual({ error: 'access_denied', error_description: 'Too many wrong one-time codes.', state: 'otp' });
+  });
+
+  it('next-decision can grant a part of the requested scopes', async () => {
+    await control('POST', 'next-decision', { decision: 'approve', person: 'jonas', scopes: ['psd2-pis'] });
+    const code = callbackParams(await send(authorizeUrl())).get('code')!;
+    expect((await tokenCall({ grant_type: 'authorization_code', code })).body.scope).toBe('psd2-pis');
+    // Nothing of what was asked: access_denied.
+    await control('POST', 'next-decision', { decision: 'approve', scopes: ['psd2-pis'] });
+    expect(callbackParams(await send(authorizeUrl({ scope: 'psd2-ais' }))).get('error')).toBe('access_denied');
+    expect((await control('POST', 'next-decision', { decision: 'approve', scopes: ['ob-as'] })).status).toBe(400);
   });
 
   it('denies with error=access_denied and the state, from the page or from next-decision', async () => {
@@ -318,6 +379,12 @@ describe('token endpoint', () => {
     const other = await connect('ruta');
     expect((await control('POST', 'refresh-tokens/revoke', { customer: 'CUS-2003' })).body).toEqual({ count: 1 });
     expect((await tokenCall({ grant_type: 'refresh_token', refresh_token: other.refresh_token })).status).toBe(400);
+
+    const aged = await connect('jonas', 'CUS-2002');
+    expect((await control('POST', 'refresh-tokens/expire', { person: 'jonas', customer: 'CUS-2002' })).body).toEqual({ count: 1 });
+    const expired = await tokenCall({ grant_type: 'refresh_token', refresh_token: aged.refresh_token });
+    expect(expired.status).toBe(400);
+    expect(expired.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
   });
 });
 

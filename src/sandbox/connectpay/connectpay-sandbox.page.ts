@@ -1,11 +1,12 @@
-import { CONNECTPAY_SANDBOX_PASSWORD, type ConnectPaySandboxCustomer, type ConnectPaySandboxPerson } from '../sandbox-accounts.js';
+import { CONNECTPAY_SANDBOX_OTP, CONNECTPAY_SANDBOX_PASSWORD, type ConnectPaySandboxCustomer, type ConnectPaySandboxPerson } from '../sandbox-accounts.js';
 import { escapeHtml, renderSandboxPage, type SandboxPageBrand } from '../sandbox-page.js';
 import { CONNECTPAY_PSD2_SCOPES } from './connectpay-sandbox.constants.js';
 import type { AuthorizationRequest } from './connectpay-sandbox.store.js';
 
 /**
- * The Auth Web App's pages: sign in, then choose the Customer and approve. Server-rendered HTML,
- * no JavaScript; every dynamic value goes through `escapeHtml`.
+ * The Auth Web App's pages: sign in with the password, confirm with a one-time code (SCA), then
+ * choose the Customer and the permissions to grant. Server-rendered HTML, no JavaScript; every
+ * dynamic value goes through `escapeHtml`.
  */
 
 const STYLE = `
@@ -47,6 +48,13 @@ const BRAND: SandboxPageBrand = {
 
 function scopeList(request: AuthorizationRequest): string {
   return `<ul>${request.scopes.map((s) => `<li>${escapeHtml(CONNECTPAY_PSD2_SCOPES[s])}</li>`).join('')}</ul>`;
+}
+
+/** One checkbox per requested scope, all ticked: the Person may grant less than was asked. */
+function scopeChoices(request: AuthorizationRequest): string {
+  return request.scopes
+    .map((s) => `<label class="choice"><input type="checkbox" name="scope" value="${escapeHtml(s)}" checked><span>${escapeHtml(CONNECTPAY_PSD2_SCOPES[s])}<small><code>${escapeHtml(s)}</code></small></span></label>`)
+    .join('');
 }
 
 function returnNote(request: AuthorizationRequest): string {
@@ -95,8 +103,47 @@ ${returnNote(request)}
 </main>
 <aside class="card side">
 <h2>Sandbox test persons</h2>
-<p>The password of every test person is <code>${escapeHtml(CONNECTPAY_SANDBOX_PASSWORD)}</code>. After signing in you choose which customer to grant.</p>
+<p>The password of every test person is <code>${escapeHtml(CONNECTPAY_SANDBOX_PASSWORD)}</code>, the one-time code <code>${escapeHtml(CONNECTPAY_SANDBOX_OTP)}</code>. After signing in you choose which customer and which permissions to grant.</p>
 <ul>${persons}</ul>
+</aside>
+</div>`,
+  );
+}
+
+export interface OtpPageView {
+  request: AuthorizationRequest;
+  pageNonce: string;
+  formAction: string;
+  person: ConnectPaySandboxPerson;
+  error?: string;
+}
+
+/** SCA, second factor: the one-time code "sent" to the Person's phone. */
+export function renderOtpPage(view: OtpPageView, cspNonce: string): string {
+  const { request } = view;
+  return renderSandboxPage(
+    BRAND,
+    'Confirm it is you',
+    cspNonce,
+    `<div class="wrap">
+<main class="card main">
+<h1>Confirm it is you</h1>
+<p class="lead">Signed in as <strong>${escapeHtml(view.person.displayName)}</strong>. Enter the one-time code we sent to your phone.</p>
+${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ''}
+<form method="post" action="${escapeHtml(view.formAction)}">
+<input type="hidden" name="page" value="${escapeHtml(view.pageNonce)}">
+<label for="otp">One-time code</label>
+<input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+<div class="actions">
+<button type="submit" name="decision" value="verify" class="approve">Confirm</button>
+<button type="submit" name="decision" value="deny" class="deny" formnovalidate>Cancel</button>
+</div>
+${returnNote(request)}
+</form>
+</main>
+<aside class="card side">
+<h2>Sandbox</h2>
+<p>No SMS is sent. The code of every test person is <code>${escapeHtml(CONNECTPAY_SANDBOX_OTP)}</code>.</p>
 </aside>
 </div>`,
   );
@@ -133,8 +180,8 @@ ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : '
 <input type="hidden" name="page" value="${escapeHtml(view.pageNonce)}">
 <h2>Customer</h2>
 ${choices}
-<h2>${client} will be able to</h2>
-${scopeList(request)}
+<h2>Permissions for ${client}</h2>
+${scopeChoices(request)}
 <div class="actions">
 <button type="submit" name="decision" value="approve" class="approve">Approve</button>
 <button type="submit" name="decision" value="deny" class="deny" formnovalidate>Deny</button>

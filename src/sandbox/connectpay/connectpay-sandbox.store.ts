@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import {
   CONNECTPAY_SANDBOX_CLIENT,
   CONNECTPAY_SANDBOX_CUSTOMERS,
+  CONNECTPAY_SANDBOX_OTP,
   CONNECTPAY_SANDBOX_PASSWORD,
   CONNECTPAY_SANDBOX_PERSONS,
   connectPaySandboxRedirectUrl,
@@ -53,10 +54,17 @@ export interface AuthorizationRequest {
   scopes: ConnectPayScope[];
 }
 
-/** A rendered page's single-use form nonce stands for this: the login step, or the consent step of a signed-in Person. */
+/** The steps of the Auth Web App: password, one-time code (SCA), then the consent of a fully signed-in Person. */
+export type PageStep = 'login' | 'otp' | 'consent';
+
+/** A rendered page's single-use form nonce stands for this: one step of one authorization request. */
 export interface PageRecord {
   request: AuthorizationRequest;
+  step: PageStep;
+  /** Known from the otp step on. */
   personId?: string;
+  /** Wrong one-time codes so far (otp step). */
+  otpFailures: number;
   expiresAt: number;
 }
 
@@ -99,6 +107,8 @@ export interface QueuedDecision {
   decision: 'approve' | 'deny';
   personId: string;
   customerId: string;
+  /** The scopes granted (of those requested); undefined: all requested. */
+  scopes?: ConnectPayScope[];
 }
 
 export interface ForcedFailure {
@@ -310,6 +320,11 @@ export class ConnectPaySandboxStore {
     return CONNECTPAY_SANDBOX_CUSTOMERS.find((c) => c.customerId === customerId);
   }
 
+  /** The SCA step after the password: the sandbox's fixed one-time code, compared in constant time. */
+  checkOtp(otp: string): boolean {
+    return timingSafeEqual(secretHash(otp.trim()), secretHash(CONNECTPAY_SANDBOX_OTP));
+  }
+
   authenticatePerson(username: string, password: string): ConnectPaySandboxPerson | undefined {
     const person = CONNECTPAY_SANDBOX_PERSONS.find((p) => p.username === username.trim().toLowerCase());
     const ok = timingSafeEqual(secretHash(password), secretHash(CONNECTPAY_SANDBOX_PASSWORD));
@@ -333,11 +348,11 @@ export class ConnectPaySandboxStore {
     return true;
   }
 
-  createPage(request: AuthorizationRequest, personId?: string): string {
+  createPage(request: AuthorizationRequest, step: PageStep = 'login', personId?: string, otpFailures = 0): string {
     const now = this.now();
     for (const [n, page] of this.pages) if (page.expiresAt <= now) this.pages.delete(n);
     const nonce = randomBytes(24).toString('base64url');
-    this.pages.set(nonce, { request, personId, expiresAt: now + CONNECTPAY_PAGE_TTL_SECONDS * 1000 });
+    this.pages.set(nonce, { request, step, personId, otpFailures, expiresAt: now + CONNECTPAY_PAGE_TTL_SECONDS * 1000 });
     return nonce;
   }
 
@@ -358,13 +373,14 @@ export class ConnectPaySandboxStore {
 
   // ---- codes and tokens ----
 
-  issueCode(request: AuthorizationRequest, psu: Psu): string {
+  /** A code for what the Person granted: `scopes` is a non-empty subset of the requested ones. */
+  issueCode(request: AuthorizationRequest, psu: Psu, scopes: ConnectPayScope[]): string {
     const code = randomUUID();
     this.codes.set(code, {
       ...psu,
       clientId: request.clientId,
       redirectUrl: request.redirectUrl,
-      scopes: request.scopes,
+      scopes,
       expiresAt: this.now() + CONNECTPAY_CODE_TTL_SECONDS * 1000,
       grantId: randomUUID(),
     });
@@ -453,6 +469,19 @@ export class ConnectPaySandboxStore {
     let count = 0;
     for (const t of this.accessTokens.values()) {
       if (!t.revoked && t.expiresAt > now && this.matches(t, filter)) {
+        t.expiresAt = now;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Makes live refresh tokens expired (their expiry moves to now): refreshing then gets invalid_grant "expired". */
+  expireRefreshTokens(filter: Partial<Psu>): number {
+    const now = this.now();
+    let count = 0;
+    for (const t of this.refreshTokens.values()) {
+      if (!t.revoked && t.rotatedAt === undefined && t.expiresAt > now && this.matches(t, filter)) {
         t.expiresAt = now;
         count++;
       }

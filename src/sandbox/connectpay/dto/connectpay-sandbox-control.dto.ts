@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CONNECTPAY_FAILABLE_OPERATIONS, CONNECTPAY_PAYMENT_STATUSES, type ConnectPayFailableOperation, type ConnectPayPaymentStatus } from '../connectpay-sandbox.constants.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  CONNECTPAY_FAILABLE_OPERATIONS,
+  CONNECTPAY_PAYMENT_STATUSES,
+  CONNECTPAY_PSD2_SCOPES,
+  type ConnectPayFailableOperation,
+  type ConnectPayPaymentStatus,
+  type ConnectPayScope,
+} from '../connectpay-sandbox.constants.js';
+
+const SCOPES = Object.keys(CONNECTPAY_PSD2_SCOPES) as ConnectPayScope[];
 
 const OPERATIONS = ['authorize', 'token', 'revoke', 'accounts', 'account', 'balances', 'transactions', 'createPayment', 'payment', 'paymentStatus', 'unknown'] as const;
 
@@ -20,6 +29,19 @@ export class NextDecisionDto {
   @IsString()
   @Length(1, 100)
   customer?: string;
+
+  @ApiPropertyOptional({
+    enum: SCOPES,
+    isArray: true,
+    example: ['psd2-ais'],
+    description: 'The scopes the person grants, of those the request asks for (default: all). Granting none of the requested ones ends as access_denied.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SCOPES.length)
+  @IsIn(SCOPES, { each: true })
+  scopes?: ConnectPayScope[];
 }
 
 export class PsuFilterDto {
