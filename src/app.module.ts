@@ -12,6 +12,7 @@ import { ConsentsModule } from './consents/consents.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
+import { PayseraModule } from './providers/paysera/paysera.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         ConsentsModule,
         PagaModule,
         MomoModule,
+        PayseraModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],
