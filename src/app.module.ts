@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { ConnectPayModule } from './providers/connectpay/connectpay.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
+import { PayseraModule } from './providers/paysera/paysera.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         PagaModule,
         MomoModule,
         ConnectPayModule,
+        PayseraModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],

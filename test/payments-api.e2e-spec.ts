@@ -155,24 +155,34 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
   });
 
   it('an endpoint that fails twice then succeeds gets the event once more with the same webhook-id; the log shows 3 attempts; replay resends it', async () => {
-    receiver.failNext(500, 503);
-    const created = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('retry-1', 333, '256772000002') });
-    const isCreated = (e: { type: string; data: Record<string, unknown> }) => e.type === 'payment.created' && e.data.id === created.body.id;
-    const [delivered] = await receiver.waitFor(1, isCreated);
-    const tries = receiver.received.filter((r) => r.headers['webhook-id'] === delivered.headers['webhook-id']);
-    expect(tries.map((r) => r.answeredWith)).toEqual([500, 503, 204]);
-    expect(new Set(tries.map((r) => r.body)).size).toBe(1);
+    // An endpoint of its own, for payment.created only, so no other test's event takes the failures.
+    const flaky = await new WebhookReceiver().start();
+    try {
+      const endpoint = await call(t.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: m.key, json: { url: flaky.url, eventTypes: ['payment.created'] } });
+      flaky.failNext(500, 503);
+      const created = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: momoPayment('retry-1', 333, '256772000002') });
+      const isCreated = (e: { type: string; data: Record<string, unknown> }) => e.type === 'payment.created' && e.data.id === created.body.id;
+      const [delivered] = await flaky.waitFor(1, isCreated);
+      const tries = flaky.received.filter((r) => r.headers['webhook-id'] === delivered.headers['webhook-id']);
+      expect(tries.map((r) => r.answeredWith)).toEqual([500, 503, 204]);
+      expect(new Set(tries.map((r) => r.body)).size).toBe(1);
+      expect(new Webhook(endpoint.body.secret).verify(delivered.body, delivered.headers)).toBeTruthy();
 
-    const eventId = delivered.headers['webhook-id'];
-    const detail = await call(t.baseUrl, 'GET', `/v1/webhooks/events/${eventId}`, { token: m.key });
-    expect(detail.body.deliveries).toHaveLength(1);
-    expect(detail.body.deliveries[0]).toMatchObject({ state: 'delivered', attempts: 3 });
-    expect(detail.body.deliveries[0].log.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 503, 204]);
+      const eventId = delivered.headers['webhook-id'];
+      const detail = await call(t.baseUrl, 'GET', `/v1/webhooks/events/${eventId}`, { token: m.key });
+      const mine = detail.body.deliveries.find((d: { endpointId: string }) => d.endpointId === endpoint.body.id);
+      expect(mine).toMatchObject({ state: 'delivered', attempts: 3 });
+      expect(mine.log.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 503, 204]);
 
-    const replay = await call(t.baseUrl, 'POST', `/v1/webhooks/events/${eventId}/replay`, { token: m.key, json: {} });
-    expect(replay.status).toBe(202);
-    expect(replay.body).toEqual({ queued: 1 });
-    await receiver.waitFor(2, isCreated);
+      const replay = await call(t.baseUrl, 'POST', `/v1/webhooks/events/${eventId}/replay`, { token: m.key, json: { endpointId: endpoint.body.id } });
+      expect(replay.status).toBe(202);
+      expect(replay.body).toEqual({ queued: 1 });
+      const again = await flaky.waitFor(2, isCreated);
+      expect(again.map((d) => d.headers['webhook-id'])).toEqual([eventId, eventId]);
+      await call(t.baseUrl, 'DELETE', `/v1/webhooks/endpoints/${endpoint.body.id}`, { token: m.key });
+    } finally {
+      await flaky.close();
+    }
   });
 
   it('a 410 disables the endpoint; a rolled-back change writes no event', async () => {

@@ -239,6 +239,16 @@ export class PayseraSandboxApi {
       if (!allowance) return payseraError('invalid_state', 'The wallet has no active allowance for this client');
       if (allowance.spentCents + t.amountCents > allowance.maxPriceCents) return payseraError('invalid_state', 'The amount exceeds the allowance');
     }
+    return this.reserveFrom(t, user, allowance);
+  }
+
+  /**
+   * The payer accepts: the funds move from their at_disposal to reserved (→ confirmed at once with
+   * auto_confirm). Shared by the REST reserve and the confirmation page.
+   */
+  reserveFrom(t: Transaction, user: SandboxUser, allowance?: Allowance): WireReply {
+    if (t.status !== 'new') return payseraError('invalid_state', `Transaction in status ${t.status} cannot be reserved`);
+    if (t.expiresAtMs <= this.store.now()) return payseraError('invalid_state', 'Transaction has expired');
     if (user.atDisposalCents < t.amountCents) return payseraError('invalid_state', PAYSERA_MESSAGES.insufficientFunds);
     user.atDisposalCents -= t.amountCents;
     user.reservedCents += t.amountCents;
@@ -262,6 +272,13 @@ export class PayseraSandboxApi {
     this.store.findClient(t.clientId)!.balanceCents += t.amountCents;
     t.confirmedAt = this.store.nowSeconds();
     this.transition(t, 'confirmed');
+    return ok(this.transactionView(t));
+  }
+
+  /** new → rejected: the payer declined on the confirmation page. Nothing was reserved. */
+  reject(t: Transaction): WireReply {
+    if (t.status !== 'new') return payseraError('invalid_state', `Transaction in status ${t.status} cannot be rejected`);
+    this.transition(t, 'rejected');
     return ok(this.transactionView(t));
   }
 

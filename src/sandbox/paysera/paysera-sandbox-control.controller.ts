@@ -76,6 +76,15 @@ export class PayseraSandboxControlController {
     return { count: this.store.expireAccessTokens(this.userId(body.user)) };
   }
 
+  @Post('tokens/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The user withdraws the app in Paysera (all users, or one): access tokens answer 401 unauthorized, refresh tokens "Refresh token status invalid"' })
+  @ApiOkResponse({ type: CountView, description: 'How many access tokens were revoked.' })
+  @ApiProblems('NOT_FOUND')
+  revokeGrants(@Body() body: UserFilterDto): CountView {
+    return { count: this.store.revokeGrants(this.userId(body.user)) };
+  }
+
   @Post('refresh-tokens/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke live refresh tokens (all, or one user’s): refreshing then gets 400 invalid_grant "Refresh token status invalid"' })

@@ -15,21 +15,42 @@ export const PAYSERA_REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 /** [ASSUMPTION] Authorization codes: single use, 10 minutes (RFC 6749 §4.1.2 recommends at most 10). */
 export const PAYSERA_CODE_TTL_SECONDS = 600;
 
-/** How long a rendered login page (its form nonce) can be submitted. */
+/** How long a rendered login or confirmation page (its form nonce) can be submitted. */
 export const PAYSERA_LOGIN_PAGE_TTL_SECONDS = 600;
 
-/** A.8 scopes the emulator grants, in words for the consent page (PHP Consumer::SCOPE_*). */
+/** A.8: every scope of Paysera's (PHP Consumer::SCOPE_*), in words for the consent page. */
 export const PAYSERA_SCOPES = {
   balance: 'See your wallet balance',
   balance_offline: 'See your wallet balance while you are away',
-  user_info: 'See your profile (name, email, phone, wallets)',
-  email: 'See your email address',
-  phone: 'See your phone number',
-  full_name: 'See your full name',
-  wallet_list: 'See the list of your wallets',
   statements: 'See your account statements',
+  recent_statements: 'See your recent account statements',
+  statements_offline: 'See your account statements while you are away',
+  phone_confirmation: 'Confirm your phone number',
+  phone_confirmation_offline: 'Confirm your phone number while you are away',
+  phone: 'See your phone number',
+  phone_offline: 'See your phone number while you are away',
+  email: 'See your email address',
+  email_offline: 'See your email address while you are away',
+  address: 'See your address',
+  address_offline: 'See your address while you are away',
+  identity: 'See your identity details',
+  identity_offline: 'See your identity details while you are away',
+  full_name: 'See your full name',
+  full_name_offline: 'See your full name while you are away',
+  identification_level: 'See how far your identity is verified',
+  identification_level_offline: 'See how far your identity is verified while you are away',
+  wallet_list: 'See the list of your wallets',
+  wallet_list_offline: 'See the list of your wallets while you are away',
+  dob: 'See your date of birth',
+  dob_offline: 'See your date of birth while you are away',
+  gender: 'See your gender',
+  gender_offline: 'See your gender while you are away',
+  user_info: 'See your profile (name, email, phone, wallets)',
+  identification_data: 'See your identification documents',
+  identification_data_offline: 'See your identification documents while you are away',
   initiate_transfers: 'Pay from your wallet and set up allowances',
   check_has_sufficient_balance: 'Check whether you have enough money for a payment',
+  pep: 'See whether you are a politically exposed person',
 } as const satisfies Record<string, string>;
 export type PayseraScope = keyof typeof PAYSERA_SCOPES;
 
@@ -127,6 +148,7 @@ export const PAYSERA_OPERATIONS = [
   'allowance.get',
   'allowance.active',
   'allowance.cancel',
+  'transaction.page',
 ] as const;
 export type PayseraOperation = (typeof PAYSERA_OPERATIONS)[number] | 'unknown';
 

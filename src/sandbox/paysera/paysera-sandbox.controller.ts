@@ -4,13 +4,14 @@ import type { Request, Response } from 'express';
 import { PAYSERA_SANDBOX_PATH } from '../sandbox-accounts.js';
 import { sendSandboxPage, sendSandboxRedirect } from '../sandbox-page.js';
 import { PAYSERA_MESSAGES } from './paysera-sandbox.constants.js';
-import { renderErrorPage, renderLoginPage } from './paysera-sandbox.page.js';
+import { renderConfirmPage, renderErrorPage, renderLoginPage, renderMessagePage } from './paysera-sandbox.page.js';
 import { rawBodyOf } from '../../common/http/raw-body.js';
 import { matchRoute, subPath } from './paysera-sandbox.routes.js';
 import { PayseraSandboxStore } from './paysera-sandbox.store.js';
 import { journalNote, ok, payseraError, sendWire } from './paysera-sandbox.wire.js';
 import { PayseraSandboxApi } from './paysera-sandbox-api.service.js';
 import { PayseraSandboxCallbacks } from './paysera-sandbox-callbacks.service.js';
+import { type ConfirmOutcome, PayseraSandboxConfirmation } from './paysera-sandbox-confirm.service.js';
 import { type AuthorizeOutcome, PayseraSandboxOAuth } from './paysera-sandbox-oauth.service.js';
 
 /**
@@ -26,6 +27,7 @@ export class PayseraSandboxController {
     private readonly oauth: PayseraSandboxOAuth,
     private readonly api: PayseraSandboxApi,
     private readonly callbacks: PayseraSandboxCallbacks,
+    private readonly confirmation: PayseraSandboxConfirmation,
   ) {}
 
   @All('{*rest}')
@@ -46,6 +48,8 @@ export class PayseraSandboxController {
     switch (match.operation) {
       case 'authorize':
         return this.sendOutcome(req, res, req.method === 'GET' ? this.oauth.authorize(req.query) : this.oauth.submit(raw));
+      case 'transaction.page':
+        return this.sendConfirmation(res, req.method === 'GET' ? this.confirmation.show(match.params.key!) : this.confirmation.submit(match.params.key!, raw));
       case 'token':
         return sendWire(res, await this.oauth.token(req, raw, note));
       case 'token.revoke':
@@ -58,6 +62,18 @@ export class PayseraSandboxController {
         return sendWire(res, ok({ time: this.store.serverTime() }));
       default:
         return sendWire(res, await this.api.execute(req, raw, match, note));
+    }
+  }
+
+  private sendConfirmation(res: Response, outcome: ConfirmOutcome): void {
+    switch (outcome.kind) {
+      case 'redirect':
+        sendSandboxRedirect(res, outcome.location);
+        return;
+      case 'message':
+        return sendSandboxPage(res, outcome.status, (csp) => (outcome.status >= 400 ? renderErrorPage : renderMessagePage)(outcome.title, outcome.message, csp), { hasForm: false });
+      case 'page':
+        return sendSandboxPage(res, 200, (csp) => renderConfirmPage(outcome.view, csp), { hasForm: true });
     }
   }
 

@@ -201,6 +201,15 @@ describe('token endpoint', () => {
     expect((await tokenCall({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token })).body).toEqual({ error: 'invalid_grant', error_description: 'Refresh token expired' });
   });
 
+  it('withdraws a user’s grants via control: access tokens 401 unauthorized, refresh "Refresh token status invalid"', async () => {
+    const { creds, refresh } = await connect();
+    const other = await connect('balance', 'egle@example.lt');
+    expect((await control('POST', 'tokens/revoke', { user: 'jonas@example.lt' })).body).toEqual({ count: 1 });
+    expect(await signed('GET', '/rest/v1/user/me', creds)).toMatchObject({ status: 401, body: { error: 'unauthorized', error_description: 'Invalid MAC credentials' } });
+    expect((await tokenCall({ grant_type: 'refresh_token', refresh_token: refresh })).body.error_description).toBe('Refresh token status invalid');
+    expect((await signed('GET', '/rest/v1/wallet/me/balance', other.creds)).status).toBe(200);
+  });
+
   it('revokes refresh tokens via control, and access tokens via DELETE /oauth/v1/token', async () => {
     const { creds, refresh } = await connect();
     expect((await control('POST', 'refresh-tokens/revoke', {})).body).toEqual({ count: 1 });
@@ -345,6 +354,60 @@ describe('wallet API', () => {
     expect((await signed('DELETE', `/rest/v1/allowance/${allowance.body.id}`, CLIENT)).status).toBe(409);
     expect((await signed('PUT', `/rest/v1/transaction/${tooMuch}/reserve/2000001`, CLIENT)).body.error_description).toBe('The wallet has no active allowance for this client');
     expect((await json('POST', '/rest/v1/allowance', CLIENT, { currency: 'EUR', max_price: 100 })).status).toBe(403);
+  });
+});
+
+// ---- the transaction confirmation page (A.1 {auth}/wallet/confirm/{key}) ----
+
+describe('transaction confirmation page', () => {
+  const pageUrl = (key: string) => `${base}/wallet/confirm/${encodeURIComponent(key)}`;
+  const nonceOf = (html: string) => /name="nonce" value="([^"]+)"/.exec(html)![1]!;
+  const submit = (key: string, fields: Record<string, string>) =>
+    send(pageUrl(key), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+
+  it('shows who asks for how much; the payer logs in and pays: reserved (callback), then to redirect_uri', async () => {
+    const created = await newTransaction({ redirect_uri: 'https://shop.example/back' });
+    const key = created.body.transaction_key as string;
+    const page = await send(pageUrl(key));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('12.50 EUR');
+    expect(page.text).toContain('Order 1');
+    expect(page.text).not.toContain('<script');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const wrong = await submit(key, { nonce: nonceOf(page.text), email: 'egle@example.lt', password: 'nope', decision: 'approve' });
+    expect(wrong.status).toBe(200);
+    expect(wrong.text).toContain('incorrect');
+    const paid = await submit(key, { nonce: nonceOf(wrong.text), email: 'egle@example.lt', password: PAYSERA_SANDBOX_PASSWORD, decision: 'approve' });
+    expect(paid.status).toBe(302);
+    expect(paid.headers.get('location')).toBe('https://shop.example/back');
+    expect((await signed('GET', `/rest/v1/transaction/${key}`, CLIENT)).body).toMatchObject({ status: 'reserved', wallet: 2000002, type: 'page' });
+    expect(await user('egle@example.lt')).toMatchObject({ atDisposal: 12000 - 1250, reserved: 1250 });
+    const [event] = await nextCallback(1);
+    expect(JSON.parse(event!.fields.get('event')!)).toMatchObject({ object: 'transaction', type: 'reserved', data: { transaction_key: key } });
+    // The page is single use and the transaction is no longer waiting.
+    expect((await submit(key, { nonce: nonceOf(wrong.text), decision: 'approve' })).status).toBe(400);
+    expect((await send(pageUrl(key))).status).toBe(409);
+  });
+
+  it('confirms at once with auto_confirm; a decline rejects; missing funds keep it waiting', async () => {
+    const auto = (await newTransaction({ auto_confirm: true, callback_uri: false })).body.transaction_key as string;
+    const page = await send(pageUrl(auto));
+    const paid = await submit(auto, { nonce: nonceOf(page.text), email: 'jonas@example.lt', password: PAYSERA_SANDBOX_PASSWORD, decision: 'approve' });
+    expect(paid.status).toBe(200);
+    expect((await signed('GET', `/rest/v1/transaction/${auto}`, CLIENT)).body.status).toBe('confirmed');
+
+    const declined = (await newTransaction()).body.transaction_key as string;
+    const deny = await submit(declined, { nonce: nonceOf((await send(pageUrl(declined))).text), decision: 'deny' });
+    expect(deny.status).toBe(200);
+    expect((await signed('GET', `/rest/v1/transaction/${declined}`, CLIENT)).body.status).toBe('rejected');
+    expect(JSON.parse((await nextCallback(1))[0]!.fields.get('event')!).type).toBe('rejected');
+
+    const poor = (await newTransaction({ callback_uri: false })).body.transaction_key as string;
+    const refused = await submit(poor, { nonce: nonceOf((await send(pageUrl(poor))).text), email: 'tomas@example.lt', password: PAYSERA_SANDBOX_PASSWORD, decision: 'approve' });
+    expect(refused.status).toBe(200);
+    expect(refused.text).toContain('Not enough funds');
+    expect((await signed('GET', `/rest/v1/transaction/${poor}`, CLIENT)).body.status).toBe('new');
+    expect((await send(pageUrl('no-such-key'))).status).toBe(404);
   });
 });
 

@@ -5,6 +5,7 @@ import { PayseraSandboxStore } from './paysera-sandbox.store.js';
 import { PayseraSandboxApi } from './paysera-sandbox-api.service.js';
 import { PayseraSandboxAuth } from './paysera-sandbox-auth.service.js';
 import { PayseraSandboxCallbacks } from './paysera-sandbox-callbacks.service.js';
+import { PayseraSandboxConfirmation } from './paysera-sandbox-confirm.service.js';
 import { PayseraSandboxControlController } from './paysera-sandbox-control.controller.js';
 import { PayseraSandboxController } from './paysera-sandbox.controller.js';
 import { PayseraSandboxJournalMiddleware } from './paysera-sandbox-journal.middleware.js';
@@ -19,7 +20,7 @@ import { PayseraSandboxOAuth } from './paysera-sandbox-oauth.service.js';
 @Module({
   // Order matters: the wire controller's catch-all must be registered after the control routes.
   controllers: [PayseraSandboxControlController, PayseraSandboxController],
-  providers: [SandboxClock, PayseraSandboxStore, PayseraSandboxAuth, PayseraSandboxCallbacks, PayseraSandboxOAuth, PayseraSandboxApi],
+  providers: [SandboxClock, PayseraSandboxStore, PayseraSandboxAuth, PayseraSandboxCallbacks, PayseraSandboxOAuth, PayseraSandboxApi, PayseraSandboxConfirmation],
 })
 export class PayseraSandboxModule implements NestModule {
   // Body bytes for the MAC body hash come from the app's parsers (rawBodyOf), exactly as received.

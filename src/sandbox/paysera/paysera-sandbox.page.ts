@@ -102,6 +102,60 @@ ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : '
   );
 }
 
+export interface ConfirmPageView {
+  clientName: string;
+  amountCents: number;
+  currency: string;
+  descriptions: string[];
+  nonce: string;
+  formAction: string;
+  users: SandboxUser[];
+  error?: string;
+  email?: string;
+}
+
+/** The transaction confirmation page: who asks for how much, a login, Pay or Decline. */
+export function renderConfirmPage(view: ConfirmPageView, cspNonce: string): string {
+  const client = escapeHtml(view.clientName);
+  const amount = `${escapeHtml(formatCents(view.amountCents))} ${escapeHtml(view.currency)}`;
+  const items = view.descriptions.map((d) => `<li>${escapeHtml(d)}</li>`).join('');
+  const users = view.users
+    .map((u) => `<tr><td><code>${escapeHtml(u.email)}</code></td><td class="num">€${escapeHtml(formatCents(u.atDisposalCents))}</td></tr>`)
+    .join('');
+  return layout(
+    'Confirm payment',
+    cspNonce,
+    `<div class="wrap">
+<main class="card main">
+<h1>Confirm payment</h1>
+<p><strong>${client}</strong> asks you to pay <strong id="amount">${amount}</strong>.</p>
+<ul>${items}</ul>
+${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ''}
+<form method="post" action="${escapeHtml(view.formAction)}">
+<input type="hidden" name="nonce" value="${escapeHtml(view.nonce)}">
+<label for="email">Email</label>
+<input type="email" id="email" name="email" autocomplete="username" required value="${escapeHtml(view.email ?? '')}">
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<div class="actions">
+<button type="submit" name="decision" value="approve" class="approve">Pay ${amount}</button>
+<button type="submit" name="decision" value="deny" class="deny" formnovalidate>Decline</button>
+</div>
+</form>
+</main>
+<aside class="card side">
+<h2>Sandbox test users</h2>
+<p>The password of every test user is <code>${escapeHtml(PAYSERA_SANDBOX_PASSWORD)}</code>.</p>
+<table><thead><tr><th>Email</th><th class="num">EUR</th></tr></thead><tbody>${users}</tbody></table>
+</aside>
+</div>`,
+  );
+}
+
+export function renderMessagePage(title: string, message: string, cspNonce: string): string {
+  return layout(title, cspNonce, `<div class="wrap"><main class="card main"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></div>`);
+}
+
 export function renderErrorPage(title: string, message: string, cspNonce: string): string {
   return layout(title, cspNonce, `<div class="wrap"><main class="card main"><h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p></main></div>`);
 }

@@ -15,6 +15,8 @@ describe('paysera sandbox routes', () => {
     expect(matchRoute('PUT', '/rest/v1/transaction/abc/reserve/2000001').match).toEqual({ operation: 'transaction.reserve', params: { key: 'abc', payer: '2000001' } });
     expect(matchRoute('GET', '/rest/v1/allowance/active/me').match?.operation).toBe('allowance.active');
     expect(matchRoute('GET', '/rest/v1/allowance/17').match?.operation).toBe('allowance.get');
+    // {auth}/wallet/confirm/{key}: the /wallet prefix is dropped like everywhere.
+    expect(matchRoute('POST', subPath('/sandbox/paysera/wallet/confirm/Ab_9', mount)!).match).toEqual({ operation: 'transaction.page', params: { key: 'Ab_9' } });
   });
 
   it('tells a wrong method (405) from an unknown path (404)', () => {

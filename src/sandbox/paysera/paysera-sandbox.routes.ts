@@ -16,6 +16,9 @@ const ID = '([^/]+)';
 const ROUTES: Route[] = [
   ['GET', /^\/oauth$/, 'authorize', []],
   ['POST', /^\/oauth$/, 'authorize', []],
+  // The transaction confirmation page, {auth}/wallet/confirm/{key} (A.1); `/wallet` is dropped as for every path.
+  ['GET', new RegExp(`^/confirm/${ID}$`), 'transaction.page', ['key']],
+  ['POST', new RegExp(`^/confirm/${ID}$`), 'transaction.page', ['key']],
   ['POST', /^\/oauth\/v1\/token$/, 'token', []],
   ['DELETE', /^\/oauth\/v1\/token$/, 'token.revoke', []],
   ['GET', /^\/publickey$/, 'publickey', []],

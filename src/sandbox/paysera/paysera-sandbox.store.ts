@@ -168,6 +168,7 @@ export class PayseraSandboxStore {
   private users = new Map<number, SandboxUser>();
   private clients = new Map<string, SandboxClient>();
   private loginPages = new Map<string, { request: AuthorizationRequest; expiresAtMs: number }>();
+  private confirmPages = new Map<string, { transactionKey: string; expiresAtMs: number }>();
   private decisions: Array<{ decision: 'approve' | 'deny'; userId: number }> = [];
   private codes = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; userId: number; expiresAtMs: number; used: boolean }>();
   private accessTokens = new Map<string, AccessToken>();
@@ -212,6 +213,7 @@ export class PayseraSandboxStore {
       ],
     ]);
     this.loginPages.clear();
+    this.confirmPages.clear();
     this.decisions = [];
     this.codes.clear();
     this.accessTokens.clear();
@@ -301,6 +303,19 @@ export class PayseraSandboxStore {
     const page = this.loginPages.get(nonce);
     this.loginPages.delete(nonce);
     return page && page.expiresAtMs > this.now() ? page.request : undefined;
+  }
+
+  /** A rendered confirmation page's form nonce, bound to its transaction (single use). */
+  createConfirmPage(transactionKey: string): string {
+    const nonce = token(24);
+    this.confirmPages.set(nonce, { transactionKey, expiresAtMs: this.now() + PAYSERA_LOGIN_PAGE_TTL_SECONDS * 1000 });
+    return nonce;
+  }
+
+  takeConfirmPage(nonce: string, transactionKey: string): boolean {
+    const page = this.confirmPages.get(nonce);
+    this.confirmPages.delete(nonce);
+    return !!page && page.transactionKey === transactionKey && page.expiresAtMs > this.now();
   }
 
   queueDecision(decision: 'approve' | 'deny', userId: number): number {
@@ -399,6 +414,21 @@ export class PayseraSandboxStore {
       refresh.status = 'revoked';
       count++;
     }
+    return count;
+  }
+
+  /**
+   * The user withdraws the app's access in Paysera (all, or one user's): access tokens stop opening
+   * anything (401 unauthorized) and refresh tokens are refused ("Refresh token status invalid").
+   */
+  revokeGrants(userId?: number): number {
+    let count = 0;
+    for (const access of this.accessTokens.values()) {
+      if (access.revoked || (userId !== undefined && access.userId !== userId)) continue;
+      access.revoked = true;
+      count++;
+    }
+    this.revokeRefreshTokens(userId);
     return count;
   }
 

@@ -38,7 +38,8 @@ export class ClockSkewDto {
   seconds!: number;
 }
 
-const FAILABLE = PAYSERA_OPERATIONS.filter((o) => o !== 'authorize');
+// The browser pages answer with HTML, never a Paysera error body, so they cannot be failed.
+const FAILABLE = PAYSERA_OPERATIONS.filter((o) => o !== 'authorize' && o !== 'transaction.page');
 
 export class FailNextDto {
   @ApiProperty({ enum: FAILABLE })

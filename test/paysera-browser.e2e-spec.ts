@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { PAYSERA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
+import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { freePort } from './setup/global-setup.mjs';
+
+// Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
+
+describe('Paysera in a real browser (chromium + playwright-core)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let shop: Server;
+  let returnUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
+    const port = await freePort();
+    returnUrl = `http://127.0.0.1:${port}/connected`;
+    shop = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back at the shop</h1><p id="query">${new URL(req.url!, returnUrl).search}</p>`));
+    await new Promise<void>((resolve) => shop.listen(port, '127.0.0.1', resolve));
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await new Promise((resolve) => shop?.close(resolve));
+  });
+
+  it('the user connects their wallet on Paysera’s page, then accepts a payment on its confirmation page', async () => {
+    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });
+    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+    const consent = await call(t.baseUrl, 'POST', '/v1/consents', {
+      token: key,
+      json: { provider: 'paysera', psuReference: 'browser-user', scopes: ['user_info', 'balance'], returnUrl },
+    });
+    expect(consent.status).toBe(201);
+
+    const page = await browser.newPage();
+    await page.goto(consent.body.authorizationUrl);
+    expect(new URL(page.url()).pathname).toBe('/sandbox/paysera/oauth');
+    await expect(page.textContent('body')).resolves.toMatch(/See your wallet balance/);
+    await page.fill('#email', 'egle@example.lt');
+    await page.fill('#password', PAYSERA_SANDBOX_PASSWORD);
+    await page.screenshot({ path: join(SCREENSHOTS, 'paysera-consent.png'), fullPage: true });
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(returnUrl)), page.click('button[value="approve"]')]);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ consent_id: consent.body.id, status: 'valid' });
+
+    const profile = await call(t.baseUrl, 'GET', `/v1/paysera/consents/${consent.body.id}/user`, { token: key });
+    expect(profile.body).toMatchObject({ email: 'egle@example.lt', wallets: ['2000002'] });
+
+    const payment = await call(t.baseUrl, 'POST', '/v1/paysera/transactions', {
+      token: key,
+      json: { reference: 'browser-order-1', amount: { value: 990, currency: 'EUR' }, description: 'Browser order', autoConfirm: true, redirectUrl: returnUrl },
+    });
+    expect(payment.body.status).toBe('requires_action');
+    await page.goto(payment.body.nextAction.redirectUrl);
+    await expect(page.textContent('#amount')).resolves.toBe('9.90 EUR');
+    await page.fill('#email', 'egle@example.lt');
+    await page.fill('#password', PAYSERA_SANDBOX_PASSWORD);
+    await page.screenshot({ path: join(SCREENSHOTS, 'paysera-confirm.png'), fullPage: true });
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(returnUrl)), page.click('button[value="approve"]')]);
+    await expect(page.textContent('h1')).resolves.toBe('Back at the shop');
+
+    const read = await call(t.baseUrl, 'GET', `/v1/paysera/transactions/${payment.body.id}`, { token: key });
+    expect(read.body).toMatchObject({ status: 'succeeded', paysera: { status: 'confirmed', walletId: '2000002' } });
+    const balance = await call(t.baseUrl, 'GET', `/v1/paysera/consents/${consent.body.id}/balance`, { token: key });
+    expect(balance.body.balances[0].atDisposal).toEqual({ value: 12_000 - 990, currency: 'EUR' });
+    await page.close();
+  });
+});
