@@ -3,5 +3,6 @@
 import { CreateMerchants1763800000000 } from './1763800000000-create-merchants.js';
 import { CreateConsents1763900000000 } from './1763900000000-create-consents.js';
 import { CreateMomo1764000000000 } from './1764000000000-create-momo.js';
+import { CreatePaco1764300000000 } from './1764300000000-create-paco.js';
 
-export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000, CreateMomo1764000000000];
+export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000, CreateMomo1764000000000, CreatePaco1764300000000];

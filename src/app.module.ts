@@ -11,6 +11,7 @@ import { MerchantsModule } from './merchants/merchants.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
+import { PacoModule } from './providers/paco/paco.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         ConsentsModule,
         PagaModule,
         MomoModule,
+        PacoModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],

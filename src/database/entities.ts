@@ -8,6 +8,7 @@ import { Merchant } from '../merchants/merchant.entity.js';
 import { Payment } from '../payments/payment.entity.js';
 import { MomoAccessToken } from '../providers/momo/momo-access-token.entity.js';
 import { MomoApiUser } from '../providers/momo/momo-api-user.entity.js';
+import { PacoOrder } from '../providers/paco/paco-order.entity.js';
 
 /** Every TypeORM entity of Gatehouse, listed once for the app, the CLI data source and tests. */
-export const ENTITIES = [Merchant, ApiKey, Psu, Consent, ConsentEvent, AuthorizationAttempt, Token, Payment, MomoApiUser, MomoAccessToken];
+export const ENTITIES = [Merchant, ApiKey, Psu, Consent, ConsentEvent, AuthorizationAttempt, Token, Payment, MomoApiUser, MomoAccessToken, PacoOrder];
