@@ -2,7 +2,7 @@
 // PACO/MAC crypto figures next to raw node:crypto, cold start and memory; writes docs/benchmarks.md.
 // Everything runs on loopback, bounded in time. Figures are medians of alternating runs.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,6 +123,11 @@ async function main(): Promise<void> {
       MOMO_BASE_URL: momoUrl,
       MOMO_COLLECTION_SUBSCRIPTION_KEY: MOMO_SANDBOX_SUBSCRIPTION_KEYS.collection.primary,
       MOMO_DISBURSEMENT_SUBSCRIPTION_KEY: MOMO_SANDBOX_SUBSCRIPTION_KEYS.disbursement.primary,
+      // The PACO emulator of the provider process. A merchant of its own there: in sandbox mode
+      // Gatehouse generates its keys and registers its token, office and public keys with it.
+      PACO_BASE_URL: `http://127.0.0.1:${providerPort}/sandbox/paco`,
+      PACO_TOKEN: randomBytes(16).toString('hex'),
+      PACO_OFFICE_ID: 'BENCH01',
     });
     procs.push(gatehouse);
     await waitReady(`${base}/health/ready`);
@@ -176,6 +181,26 @@ async function main(): Promise<void> {
       process.stderr.write(`${s.name}: ${median(g).toFixed(0)} vs ${median(b).toFixed(0)} req/s\n`);
     }
     await client.end();
+
+    // A PACO card payment (nonUi, approved) through Gatehouse: the ledger row, the request sealed
+    // (PS256 + RSA-OAEP), the emulator's answer opened, the payment settled; the emulator's backend
+    // notification comes back to Gatehouse and is opened too. No baseline: it is compared with the
+    // same run's pure seal+open round-trip rate below.
+    const pacoPayment = () => ({ orderNo: randomUUID(), amount: { value: 1050, currency: 'THB' }, description: 'Bench', card: { number: '4111111111111111', expiryMMYY: '1239', cvv: '123' } });
+    const warm = await fetch(`${base}/v1/paco/payments/direct`, { method: 'POST', headers: auth, body: JSON.stringify(pacoPayment()), signal: AbortSignal.timeout(60_000) });
+    const warmBody = (await warm.json()) as { status?: string };
+    if (warmBody.status !== 'succeeded') throw new Error(`PACO warm-up payment: ${warm.status} ${JSON.stringify(warmBody)}`);
+    const paco: Array<{ rps: number; p99: number; errors: number }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const r = await load(base, { method: 'POST', path: '/v1/paco/payments/direct', headers: auth, setupRequest: unique(pacoPayment) }, gatehouse.child.pid);
+      paco.push(r);
+      rssMax = Math.max(rssMax, r.rssMaxMb);
+    }
+    const pacoRps = median(paco.map((r) => r.rps));
+    const pacoP99 = median(paco.map((r) => r.p99));
+    const pacoErrors = paco.reduce((sum, r) => sum + r.errors, 0);
+    process.stderr.write(`PACO payment through Gatehouse: ${pacoRps.toFixed(0)} req/s (p99 ${pacoP99} ms)\n`);
+
     for (const p of procs) await stop(p);
     procs.length = 0;
 
@@ -205,6 +230,16 @@ async function main(): Promise<void> {
       `| embedded Postgres | ${(cold[0]! / 1000).toFixed(2)} s | ${(cold[1]! / 1000).toFixed(2)} s |`,
       '',
       `RSS of the Gatehouse process under test: ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The MoMo emulator it calls runs in another process; the under-test process still mounts (idle) emulators, being in sandbox mode.`,
+      '',
+      '## PACO payment through Gatehouse (emulator in a second process)',
+      '',
+      '| measure | per second | |',
+      '|---|---|---|',
+      `| PACO card payment through Gatehouse (\`POST /v1/paco/payments/direct\`, approved) | ${pacoRps.toFixed(0)} | p99 ${pacoP99} ms, ${pacoErrors} non-2xx/errors |`,
+      `| pure PACO seal+open round trips, same run (concurrent, crypto section below) | ${crypto.paco.concurrentRoundTripsPerSec} | |`,
+      `| payments per pure round trip | ${(pacoRps / crypto.paco.concurrentRoundTripsPerSec).toFixed(2)} | |`,
+      '',
+      "Per payment Gatehouse does three RSA-4096 private operations (signs the request, decrypts the answer, decrypts the backend notification) and the emulator three more (decrypts the request, signs the answer and the notification), on the same two cores, plus the ledger row and the paco_orders row; a pure round trip is two. The emulator runs in a separate sandbox process with its own keys; Gatehouse generated its own and registered them with it, as in sandbox mode.",
       '',
       '## Crypto (PACO JOSE, Paysera MAC)',
       '',

@@ -5,6 +5,7 @@ import { CreateConsents1763900000000 } from './1763900000000-create-consents.js'
 import { CreateMomo1764000000000 } from './1764000000000-create-momo.js';
 import { ConnectpayPsu1764100000000 } from './1764100000000-connectpay-psu.js';
 import { CreatePaysera1764200000000 } from './1764200000000-create-paysera.js';
+import { CreatePaco1764300000000 } from './1764300000000-create-paco.js';
 import { CreatePaymentsApi1764400000000 } from './1764400000000-create-payments-api.js';
 
-export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000, CreateMomo1764000000000, ConnectpayPsu1764100000000, CreatePaysera1764200000000, CreatePaymentsApi1764400000000];
+export const MIGRATIONS = [CreateMerchants1763800000000, CreateConsents1763900000000, CreateMomo1764000000000, ConnectpayPsu1764100000000, CreatePaysera1764200000000, CreatePaco1764300000000, CreatePaymentsApi1764400000000];

@@ -15,6 +15,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ConnectPayModule } from './providers/connectpay/connectpay.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
+import { PacoModule } from './providers/paco/paco.module.js';
 import { PagaModule } from './providers/paga/paga.module.js';
 import { PayseraModule } from './providers/paysera/paysera.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         MomoModule,
         ConnectPayModule,
         PayseraModule,
+        PacoModule,
         // The emulators exist only in sandbox mode; production never mounts /sandbox.
         ...(config.isSandbox ? [SandboxModule] : []),
       ],

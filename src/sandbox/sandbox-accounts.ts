@@ -70,9 +70,12 @@ export const PACO_SANDBOX_PATH = '/sandbox/paco';
 /**
  * The PACO merchant Gatehouse uses in sandbox mode. `token` is the per-company access token (the
  * `token` / `CompanyApiKey` header and the JWT `iss`); `encryptionKeyId` is the 32-hex JWE `kid`
- * PACO issues for its encryption key. The RSA-4096 key pairs (PACO's and this merchant's) are not
- * constants: `PacoSandboxKeys` generates them once per process. Basic credentials are checked only
- * when sent, or always when the emulator requires Basic auth (off by default, spec PART E #14).
+ * PACO issues for its encryption key. No key is a constant: the emulator generates PACO's RSA-4096
+ * pairs once per process (`PacoSandboxKeys`), and Gatehouse generates its own and registers them,
+ * with this token and office, through the emulator's `POST __control/merchants`.
+ * `merchantEncryptionKeyId` and `basic` are example values for such a registration (the emulator's
+ * tests use them); Basic credentials are checked only when sent, or always when the emulator
+ * requires Basic auth (off by default, spec PART E #14).
  */
 export const PACO_SANDBOX_MERCHANT = {
   officeId: 'GATEHOUSE01',

@@ -21,6 +21,9 @@ export class NextActionView {
 
   @ApiProperty({ example: 'https://pgw.example/payment/abc', description: "Where to send the payer's browser." })
   redirectUrl!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'When the page stops working, if the provider says.' })
+  expiresAt?: string | null;
 }
 
 export class PaymentEventView {

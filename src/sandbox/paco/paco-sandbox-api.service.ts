@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
-import { PACO_SANDBOX_MERCHANT, PACO_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { PACO_SANDBOX_PATH } from '../sandbox-accounts.js';
+import { sendSandboxPage } from '../sandbox-page.js';
 import {
   PACO_ACCEPT_PLAIN_JSON,
   PACO_API_VERSIONS,
@@ -11,6 +12,7 @@ import {
   PACO_ORDER_NO_MAX,
   PACO_PARTIAL_SETTLEMENT,
   PACO_PAYMENT_PAGE_TTL_SECONDS,
+  PACO_PLAIN_REPLAY_SECONDS,
   PACO_PENDING_TIMEOUT_SECONDS,
   PACO_REFUND_ONCE_PER_ORDER,
   PACO_REQUIRE_BASIC_AUTH,
@@ -21,6 +23,7 @@ import {
   type PacoState,
 } from './paco-sandbox.constants.js';
 import { PacoSandboxJose } from './paco-sandbox.jose.js';
+import { PacoSandboxMerchants, type PacoSandboxMerchant } from './paco-sandbox.merchants.js';
 import { decimalToMinor, readAmount } from './paco-sandbox.money.js';
 import { PacoSandboxNotifier } from './paco-sandbox.notifier.js';
 import { renderCardForm, renderChallenge, renderMessage } from './paco-sandbox.page.js';
@@ -56,6 +59,7 @@ export class PacoSandboxApiService {
     private readonly store: PacoSandboxStore,
     private readonly jose: PacoSandboxJose,
     private readonly notifier: PacoSandboxNotifier,
+    private readonly merchants: PacoSandboxMerchants,
     private readonly config: AppConfig,
   ) {}
 
@@ -88,21 +92,33 @@ export class PacoSandboxApiService {
     }
 
     // 1b. The merchant's token (and Basic credentials when sent or required).
-    if (!this.authenticated(req)) return this.sendPlain(res, note, plainError('ACCESS_DENIED'));
+    const merchant = this.authenticate(req);
+    if (!merchant) return this.sendPlain(res, note, plainError('ACCESS_DENIED'));
 
     // 5. transactionStatus is always plain JSON.
-    if (operation === 'transactionStatus') return this.transactionStatus(req, res, started);
+    if (operation === 'transactionStatus') return this.transactionStatus(req, res, started, merchant);
 
-    // 2. The JOSE envelope.
-    if (!/^application\/jose\b/i.test(req.headers['content-type'] ?? '')) {
-      if (!PACO_ACCEPT_PLAIN_JSON) return this.sendPlain(res, note, plainError('JOSE_REQUIRED'));
+    // 2. The JOSE envelope (or plain JSON, for a merchant registered without JOSE).
+    const isJose = /^application\/jose\b/i.test(req.headers['content-type'] ?? '');
+    const plain = !isJose && (PACO_ACCEPT_PLAIN_JSON || merchant.plainJson) && /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+    if (!isJose && !plain) return this.sendPlain(res, note, plainError('JOSE_REQUIRED'));
+    let request: unknown;
+    if (plain) {
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return this.sendPlain(res, note, plainError('MALFORMED', 'the body must be a JSON object'));
+      request = req.body;
+      const id = getString(get(request, 'apiRequest'), 'requestMessageID');
+      // The same replay rule as for JOSE requests, for as long as a sealed request would live.
+      if (id && !(await this.store.replay.claim(`paco:req:${merchant.officeId}:msg:${id}`, Math.floor(Date.now() / 1000) + PACO_PLAIN_REPLAY_SECONDS))) {
+        return this.sendPlain(res, note, plainError('DUPLICATE_MESSAGE'));
+      }
+    } else {
+      if (typeof req.body !== 'string' || req.body.trim() === '') return this.sendPlain(res, note, plainError('INVALID_JWE', 'empty body'));
+      const opened = await this.jose.openRequest(req.body, merchant);
+      if (!opened.ok) return this.sendPlain(res, note, plainError(opened.error));
+      request = opened.opened.body;
     }
-    if (typeof req.body !== 'string' || req.body.trim() === '') return this.sendPlain(res, note, plainError('INVALID_JWE', 'empty body'));
-    const opened = await this.jose.openRequest(req.body);
-    if (!opened.ok) return this.sendPlain(res, note, plainError(opened.error));
 
     // 3. The request body; 4. the sealed response.
-    const request = opened.opened.body;
     const requestMessageId = getString(get(request, 'apiRequest'), 'requestMessageID') ?? null;
     let outcome: Outcome;
     if (hook?.responseCode) {
@@ -110,26 +126,30 @@ export class PacoSandboxApiService {
     } else if (requestMessageId === null) {
       outcome = fail('VALIDATION', 'apiRequest.requestMessageID is required');
     } else {
-      outcome = this.dispatch(operation, request, note);
+      outcome = this.dispatch(operation, request, note, merchant);
     }
     const api = apiResponse(outcome.code, requestMessageId, this.store.now(), started, outcome.detail);
     note.responseCode = api.ResponseCode as string;
-    const token = await this.jose.sealResponse(envelope(outcome.data, api));
+    if (plain) {
+      res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(envelope(outcome.data, api)));
+      return;
+    }
+    const token = await this.jose.sealResponse(envelope(outcome.data, api), merchant);
     res.status(200).type('application/jose; charset=utf-8').send(token);
   }
 
-  private dispatch(operation: PacoOperation, request: unknown, note: ReturnType<typeof journalNote>): Outcome {
+  private dispatch(operation: PacoOperation, request: unknown, note: ReturnType<typeof journalNote>, merchant: PacoSandboxMerchant): Outcome {
     note.orderNo = getString(request, 'orderNo')?.slice(0, PACO_ORDER_NO_MAX);
     switch (operation) {
       case 'prePaymentUi':
       case 'nonUi':
-        return this.payment(operation, request, note);
+        return this.payment(operation, request, note, merchant);
       case 'transactionList':
-        return this.transactionList(request);
+        return this.transactionList(request, merchant);
       case 'void':
       case 'settlement':
       case 'refund':
-        return this.action(operation, request);
+        return this.action(operation, request, merchant);
       default:
         return fail('NOT_FOUND');
     }
@@ -137,10 +157,10 @@ export class PacoSandboxApiService {
 
   // ---- payments ----
 
-  private payment(operation: 'prePaymentUi' | 'nonUi', request: unknown, note: ReturnType<typeof journalNote>): Outcome {
+  private payment(operation: 'prePaymentUi' | 'nonUi', request: unknown, note: ReturnType<typeof journalNote>, merchant: PacoSandboxMerchant): Outcome {
     const officeId = getString(request, 'officeId');
     if (!officeId || officeId.length > PACO_OFFICE_ID_MAX) return fail('VALIDATION', `officeId is required (at most ${PACO_OFFICE_ID_MAX} characters)`);
-    if (officeId !== PACO_SANDBOX_MERCHANT.officeId) return fail('VALIDATION', 'officeId is not an office of this merchant');
+    if (officeId !== merchant.officeId) return fail('VALIDATION', 'officeId is not an office of this merchant');
     const orderNo = getString(request, 'orderNo');
     if (!orderNo || orderNo.length > PACO_ORDER_NO_MAX || !/^[A-Za-z0-9_-]+$/.test(orderNo)) return fail('VALIDATION', `orderNo is required (at most ${PACO_ORDER_NO_MAX} letters, digits, - or _)`);
     const productDescription = getString(request, 'productDescription');
@@ -162,7 +182,7 @@ export class PacoSandboxApiService {
 
     if (operation === 'prePaymentUi') {
       const order = this.store.addOrder({
-        orderNo, officeId, productDescription, channel: 'hosted', state: 'pageGenerated', amount: amount.value, lastCode: 'PENDING', urls: urls.value,
+        orderNo, officeId, merchantToken: merchant.token, productDescription, channel: 'hosted', state: 'pageGenerated', amount: amount.value, lastCode: 'PENDING', urls: urls.value,
         pageValidTill: this.store.now() + PACO_PAYMENT_PAGE_TTL_SECONDS * 1000,
       })!;
       return {
@@ -177,7 +197,7 @@ export class PacoSandboxApiService {
     const result = this.store.takeOutcome(orderNo, card!.number) ?? cardResult(card!.number);
     const { state, code } = RESULT_STATE[result];
     const order = this.store.addOrder({
-      orderNo, officeId, productDescription, channel: 'nonUi', state, amount: amount.value, lastCode: code, urls: urls.value,
+      orderNo, officeId, merchantToken: merchant.token, productDescription, channel: 'nonUi', state, amount: amount.value, lastCode: code, urls: urls.value,
       cardLast4: last4(card!.number), planned: result,
     })!;
     this.enter(order, state, code);
@@ -215,7 +235,7 @@ export class PacoSandboxApiService {
 
   // ---- inquiry ----
 
-  private async transactionStatus(req: Request, res: Response, started: number): Promise<void> {
+  private async transactionStatus(req: Request, res: Response, started: number, merchant: PacoSandboxMerchant): Promise<void> {
     const note = journalNote(res);
     const orderNo = typeof req.query.orderNo === 'string' ? req.query.orderNo : undefined;
     await this.notifier.settle();
@@ -225,7 +245,8 @@ export class PacoSandboxApiService {
     else {
       note.orderNo = orderNo.slice(0, PACO_ORDER_NO_MAX);
       const officeId = typeof req.query.merchantId === 'string' ? req.query.merchantId : undefined;
-      data = this.store.findByOrderNo(orderNo).filter((o) => officeId === undefined || o.officeId === officeId).map(orderView);
+      // Only the caller's office: another merchant's orders do not exist for it.
+      data = this.store.findByOrderNo(orderNo).filter((o) => o.officeId === merchant.officeId && (officeId === undefined || o.officeId === officeId)).map(orderView);
       if (data.length === 0) code = 'ORDER_NOT_FOUND';
     }
     const api = apiResponse(code, null, this.store.now(), started, code === 'VALIDATION' ? 'orderNo is required' : undefined);
@@ -233,7 +254,7 @@ export class PacoSandboxApiService {
     res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(envelope(data, api)));
   }
 
-  private transactionList(request: unknown): Outcome {
+  private transactionList(request: unknown, merchant: PacoSandboxMerchant): Outcome {
     const params = get(request, 'advSearchParams');
     if (typeof params !== 'object' || params === null) return fail('VALIDATION', 'advSearchParams is required');
     const list = (name: string): string[] | undefined => {
@@ -249,6 +270,7 @@ export class PacoSandboxApiService {
     const amountFrom = get(params, 'amountFrom');
     const amountTo = get(params, 'amountTo');
     const orders = this.store.listOrders().filter((o) => {
+      if (o.officeId !== merchant.officeId) return false;
       if (orderNos?.length && !orderNos.includes(o.orderNo)) return false;
       if (officeIds?.length && !officeIds.includes(o.officeId)) return false;
       if (ids?.length && !ids.includes(o.controllerInternalID)) return false;
@@ -265,10 +287,11 @@ export class PacoSandboxApiService {
 
   // ---- void / settlement / refund ----
 
-  private action(operation: 'void' | 'settlement' | 'refund', request: unknown): Outcome {
+  private action(operation: 'void' | 'settlement' | 'refund', request: unknown, merchant: PacoSandboxMerchant): Outcome {
     const officeId = getString(request, 'officeId');
     const orderNo = getString(request, 'orderNo');
     if (!officeId || !orderNo) return fail('VALIDATION', 'officeId and orderNo are required');
+    if (officeId !== merchant.officeId) return fail('VALIDATION', 'officeId is not an office of this merchant');
     const order = this.store.findOrder(officeId, orderNo);
     if (!order) return fail('ORDER_NOT_FOUND', orderNo);
     const actionName = operation === 'settlement' ? 'settle' : operation;
@@ -312,19 +335,19 @@ export class PacoSandboxApiService {
     const note = journalNote(res);
     note.operation = 'paymentPage';
     const order = this.store.findById(id);
-    const html = (status: number, body: string) => void res.status(status).type('text/html; charset=utf-8').send(body);
-    if (!order) return html(404, renderMessage('Payment not found', 'This payment link is not valid.'));
+    const html = (status: number, render: (cspNonce: string) => string, hasForm = false) => sendSandboxPage(res, status, render, { hasForm });
+    if (!order) return html(404, (n) => renderMessage(n, 'Payment not found', 'This payment link is not valid.'));
     note.orderNo = order.orderNo;
     const action = `${PACO_SANDBOX_PATH}/pay/${order.controllerInternalID}`;
-    if (!allows(order.state, 'complete')) return html(409, renderMessage('Payment already processed', 'This payment cannot be changed any more.', order));
-    if (order.state === 'pageGenerated' && order.pageValidTill! < this.store.now()) return html(410, renderMessage('Payment page expired', 'Start the payment again from the shop.', order));
-    if (req.method === 'GET') return html(200, order.state === 'challenge' ? renderChallenge(order, action) : renderCardForm(order, action));
-    if (req.method !== 'POST') return html(405, renderMessage('Method not allowed', 'Use the form.'));
+    if (!allows(order.state, 'complete')) return html(409, (n) => renderMessage(n, 'Payment already processed', 'This payment cannot be changed any more.', order));
+    if (order.state === 'pageGenerated' && order.pageValidTill! < this.store.now()) return html(410, (n) => renderMessage(n, 'Payment page expired', 'Start the payment again from the shop.', order));
+    if (req.method === 'GET') return html(200, (n) => (order.state === 'challenge' ? renderChallenge(n, order, action) : renderCardForm(n, order, action)), true);
+    if (req.method !== 'POST') return html(405, (n) => renderMessage(n, 'Method not allowed', 'Use the form.'));
 
     const form = (req.body ?? {}) as Record<string, unknown>;
     const choice = typeof form.action === 'string' ? form.action : 'pay';
     if (order.state === 'challenge') {
-      if (choice !== 'authenticate' && choice !== 'fail') return html(400, renderChallenge(order, action));
+      if (choice !== 'authenticate' && choice !== 'fail') return html(400, (n) => renderChallenge(n, order, action), true);
       this.enter(order, choice === 'authenticate' ? 'authorized' : 'failed', choice === 'authenticate' ? 'SUCCESS' : 'DECLINED');
       return this.redirectBack(res, order);
     }
@@ -333,14 +356,14 @@ export class PacoSandboxApiService {
       return this.redirectBack(res, order);
     }
     const checked = checkCard(form, this.store.now());
-    if (!checked.ok) return html(400, renderCardForm(order, action, checked.error.replace('creditCardDetails.', '')));
+    if (!checked.ok) return html(400, (n) => renderCardForm(n, order, action, checked.error.replace('creditCardDetails.', '')), true);
     note.cardLast4 = last4(checked.number);
     order.cardLast4 = last4(checked.number);
     const result = this.store.takeOutcome(order.orderNo, checked.number) ?? cardResult(checked.number);
     order.planned = result;
     const { state, code } = RESULT_STATE[result];
     this.enter(order, state, code);
-    if (state === 'challenge') return html(200, renderChallenge(order, action));
+    if (state === 'challenge') return html(200, (n) => renderChallenge(n, order, action), true);
     return this.redirectBack(res, order);
   }
 
@@ -348,7 +371,7 @@ export class PacoSandboxApiService {
   private redirectBack(res: Response, order: PacoOrder): void {
     const url = order.state === 'cancelled' ? order.urls.cancellationURL : order.state === 'failed' ? order.urls.failedURL : order.urls.confirmationURL;
     if (!url) {
-      res.status(200).type('text/html; charset=utf-8').send(renderMessage(order.state === 'authorized' ? 'Payment approved' : 'Payment not completed', 'You can close this page.', order));
+      sendSandboxPage(res, 200, (n) => renderMessage(n, order.state === 'authorized' ? 'Payment approved' : 'Payment not completed', 'You can close this page.', order), { hasForm: false });
       return;
     }
     const target = new URL(url);
@@ -364,18 +387,23 @@ export class PacoSandboxApiService {
     return `${this.config.publicBaseUrl.replace(/\/+$/, '')}${PACO_SANDBOX_PATH}/pay/${order.controllerInternalID}?lang=en-US`;
   }
 
-  /** B.2: the token from `token`, `CompanyApiKey` or `apiKey`; Basic checked when sent (or required). */
-  private authenticated(req: Request): boolean {
+  /**
+   * B.2: the merchant whose token came in `token`, `CompanyApiKey` or `apiKey`. Basic credentials,
+   * when sent (or when required), must be the merchant's: a merchant registered without Basic
+   * credentials cannot send any.
+   */
+  private authenticate(req: Request): PacoSandboxMerchant | undefined {
     // An empty header counts as absent, so the next name is tried.
     const header = (name: string) => (typeof req.headers[name] === 'string' && req.headers[name] !== '' ? (req.headers[name] as string) : undefined);
     const token = header('token') ?? header('companyapikey') ?? header('apikey');
-    if (!token || !safeEqual(token, PACO_SANDBOX_MERCHANT.token)) return false;
+    const merchant = token === undefined ? undefined : this.merchants.byToken(token);
+    if (!merchant) return undefined;
     const authorization = header('authorization');
-    if (authorization === undefined) return !PACO_REQUIRE_BASIC_AUTH;
+    if (authorization === undefined) return PACO_REQUIRE_BASIC_AUTH ? undefined : merchant;
     const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
-    if (!basic) return false;
-    const { username, password } = PACO_SANDBOX_MERCHANT.basic;
-    return safeEqual(Buffer.from(basic[1]!, 'base64').toString('utf8'), `${username}:${password}`);
+    if (!basic || !merchant.basic) return undefined;
+    const { username, password } = merchant.basic;
+    return safeEqual(Buffer.from(basic[1]!, 'base64').toString('utf8'), `${username}:${password}`) ? merchant : undefined;
   }
 
   private sendPlain(res: Response, note: ReturnType<typeof journalNote>, reply: { status: number; body: unknown }): void {

@@ -9,15 +9,19 @@ import {
   FailNextDto,
   FailNextView,
   KeysView,
+  MerchantView,
   NotificationPolicyDto,
   NotificationPolicyView,
   OutcomeDto,
   OutcomeView,
+  RegisteredMerchantView,
+  RegisterMerchantDto,
   RequestsQuery,
 } from './dto/paco-sandbox-control.dto.js';
 import { PACO_STATES } from './paco-sandbox.constants.js';
 import { PacoSandboxApiService } from './paco-sandbox-api.service.js';
 import { PacoSandboxKeys } from './paco-sandbox.keys.js';
+import { PacoSandboxMerchants, view as merchantView } from './paco-sandbox.merchants.js';
 import { formatAmountText } from './paco-sandbox.money.js';
 import { PacoSandboxNotifier } from './paco-sandbox.notifier.js';
 import { PacoSandboxStore, type JournalEntry } from './paco-sandbox.store.js';
@@ -40,13 +44,32 @@ export class PacoSandboxControlController {
     private readonly keys: PacoSandboxKeys,
     private readonly notifier: PacoSandboxNotifier,
     private readonly api: PacoSandboxApiService,
+    private readonly merchants: PacoSandboxMerchants,
   ) {}
 
   @Get('keys')
   @ApiOperation({ summary: "PACO's public signing and encryption keys (PEM and bare base64 DER) and key id; never a private key" })
   @ApiOkResponse({ type: KeysView })
-  publicKeys(): KeysView {
-    return { ...this.keys.publicKeys(), merchantKid: this.keys.merchantKeyId, generationMs: this.keys.generationMs ?? 0 };
+  async publicKeys(): Promise<KeysView> {
+    await this.keys.ready();
+    return { ...this.keys.publicKeys(), generationMs: this.keys.generationMs ?? 0 };
+  }
+
+  @Post('merchants')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Onboard a merchant: its token, office, Basic credentials and the public halves of its signing and encryption keys (a token registered again gets the new keys)" })
+  @ApiOkResponse({ type: RegisteredMerchantView })
+  @ApiProblems('CONFLICT')
+  registerMerchant(@Body() body: RegisterMerchantDto): RegisteredMerchantView {
+    const { merchant, replaced } = this.merchants.register(body, this.store.now());
+    return { ...merchantView(merchant), replaced };
+  }
+
+  @Get('merchants')
+  @ApiOperation({ summary: 'The registered merchants (never a token, password or key body)' })
+  @ApiOkResponse({ description: '`{data: Merchant[]}`: tokenLast4, officeId, name, encryptionKeyId, key fingerprints, basic, plainJson, registeredAt' })
+  listMerchants(): { data: MerchantView[] } {
+    return { data: this.merchants.list() };
   }
 
   @Post('fail-next')
@@ -144,7 +167,7 @@ export class PacoSandboxControlController {
 
   @Post('reset')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Back to a fresh start: no orders, replay memory, hooks or journal; deliver mode; the real clock (keys are kept)' })
+  @ApiOperation({ summary: 'Back to a fresh start: no orders, replay memory, hooks or journal; deliver mode; the real clock (keys and registered merchants are kept)' })
   @ApiOkResponse({ description: '`{reset: true}`' })
   reset(): { reset: true } {
     this.notifier.abandon();

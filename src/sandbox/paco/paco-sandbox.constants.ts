@@ -35,10 +35,14 @@ export const PACO_REQUIRE_BASIC_AUTH = false;
 
 /**
  * [ASSUMPTION, B.2 / PART E] Plain-JSON bodies (no JOSE) are refused: in non-PROD PACO needs IP
- * whitelisting or encryption, and the emulator has no whitelist, so encryption is mandatory.
+ * whitelisting or encryption, and the emulator has no whitelist, so encryption is mandatory, unless
+ * a merchant is registered with `plainJson: true` (standing for a whitelisted non-PROD merchant).
  * transactionStatus is the exception (always plain JSON, B.1).
  */
 export const PACO_ACCEPT_PLAIN_JSON = false;
+
+/** How long a plain-JSON requestMessageID is remembered for replay refusal (a sealed one: until its exp). */
+export const PACO_PLAIN_REPLAY_SECONDS = 3600;
 
 /** Clock skew for nbf/exp (B.7 step 2.4). PART E #8: no maximum lifetime is enforced. */
 export const PACO_CLOCK_SKEW_SECONDS = 60;

@@ -1,18 +1,36 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { startEmulatorApp } from '../../../test/helpers/emulator-app.js';
 import { send, sendJson, type WireReply as Reply } from '../../../test/helpers/wire.js';
-import { loadRsaKey, toPem } from '../../crypto/key-loader.js';
+import { loadRsaKey, toBareBase64Der, toPem } from '../../crypto/key-loader.js';
 import { createPacoOpenContext, createPacoSealContext, PacoJoseService, type PacoOpenContext, type PacoSealContext, type SealRequestOptions } from '../../crypto/paco-jose.service.js';
 import { PACO_SANDBOX_MERCHANT } from '../sandbox-accounts.js';
 import { PacoSandboxKeys } from './paco-sandbox.keys.js';
 import { PacoSandboxModule } from './paco-sandbox.module.js';
 
-/** The PACO emulator over real HTTP, driven by a merchant-side harness that seals with PacoJoseService. */
+/**
+ * The PACO emulator over real HTTP, driven by a merchant-side harness that seals with PacoJoseService.
+ * The harness is onboarded like any merchant: its own key pairs, registered through the control API.
+ */
 
 const M = PACO_SANDBOX_MERCHANT;
+// RSA-2048 keeps the harness quick; PACO's own keys are RSA-4096. The emulator accepts ≥ 2048.
+const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const merchantSigning = pair();
+const merchantEncryption = pair();
+const registration = (extra: Record<string, unknown> = {}) => ({
+  token: M.token,
+  officeId: M.officeId,
+  name: M.name,
+  signingPublicKey: toPem(merchantSigning.publicKey),
+  encryptionPublicKey: toBareBase64Der(merchantEncryption.publicKey),
+  encryptionKeyId: M.merchantEncryptionKeyId,
+  basic: M.basic,
+  ...extra,
+});
+const sealFor = (signing: KeyObject, kid: string) => createPacoSealContext({ signingKey: loadRsaKey(toPem(signing), 'sign'), encryptionKey: loadRsaKey(toPem(keys.pacoEncryptionPublicKey), 'encrypt'), kid });
 let app: NestExpressApplication;
 let base: string;
 let origin: string;
@@ -34,14 +52,11 @@ beforeAll(async () => {
   base = `${origin}/sandbox/paco`;
   keys = app.get(PacoSandboxKeys);
   await keys.ready();
-  seal = createPacoSealContext({
-    signingKey: loadRsaKey(toPem(keys.merchantSigningPrivateKey), 'sign'),
-    encryptionKey: loadRsaKey(toPem(keys.pacoEncryptionPublicKey), 'encrypt'),
-    kid: keys.pacoKeyId,
-  });
+  expect((await control('POST', 'merchants', registration())).status).toBe(200);
+  seal = sealFor(merchantSigning.privateKey, keys.pacoKeyId);
   openCtx = createPacoOpenContext({
     direction: 'response',
-    decryptionKey: loadRsaKey(toPem(keys.merchantDecryptionPrivateKey), 'decrypt'),
+    decryptionKey: loadRsaKey(toPem(merchantEncryption.privateKey), 'decrypt'),
     verificationKey: loadRsaKey(toPem(keys.pacoSigningPublicKey), 'verify'),
     audience: M.token,
   });
@@ -123,7 +138,7 @@ async function notifications(count: number, now?: number): Promise<any[]> {
 
 // ---- tests ----
 
-describe('keys', () => {
+describe('keys and merchants', () => {
   it('publishes PACO public keys and kid, never a private key', async () => {
     const reply = await control('GET', 'keys');
     expect(reply.status).toBe(200);
@@ -133,6 +148,71 @@ describe('keys', () => {
     expect(reply.body.encryption.base64Der).toMatch(/^MIICIjANBgkqhkiG9w0BAQEFAAOCAg8A/);
     expect(reply.text).not.toContain('PRIVATE');
     expect(keys.generationMs).toBeGreaterThan(0);
+  });
+
+  it('registers merchants with their public keys; shows no token, password or key; refuses bad keys and taken offices', async () => {
+    const again = await control('POST', 'merchants', registration());
+    expect(again.body).toMatchObject({ tokenLast4: M.token.slice(-4), officeId: M.officeId, encryptionKeyId: M.merchantEncryptionKeyId, basic: true, plainJson: false, replaced: true });
+    const list = await control('GET', 'merchants');
+    expect(list.body.data).toEqual([expect.objectContaining({ officeId: M.officeId, signingKeyFingerprint: expect.stringMatching(/^sha256:/) })]);
+    for (const text of [again.text, list.text]) {
+      expect(text).not.toContain(M.token);
+      expect(text).not.toContain(M.basic.password);
+      expect(text).not.toContain('BEGIN');
+    }
+    const taken = await control('POST', 'merchants', registration({ token: 'b'.repeat(32) }));
+    expect({ status: taken.status, code: taken.body.code }).toEqual({ status: 409, code: 'CONFLICT' });
+    const privateKey = await control('POST', 'merchants', registration({ token: 'c'.repeat(32), officeId: 'OTHER', signingPublicKey: toPem(merchantSigning.privateKey) }));
+    expect({ status: privateKey.status, field: privateKey.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'signingPublicKey' });
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    expect((await control('POST', 'merchants', registration({ token: 'c'.repeat(32), officeId: 'OTHER', encryptionPublicKey: toPem(small) }))).status).toBe(400);
+    const sameKey = registration({ token: 'c'.repeat(32), officeId: 'OTHER', encryptionPublicKey: toPem(merchantSigning.publicKey) });
+    expect((await control('POST', 'merchants', sameKey)).status).toBe(400);
+    expect((await control('POST', 'merchants', { ...registration(), token: 'short' })).status).toBe(400);
+  });
+
+  it('a second merchant pays with its own keys and never sees the first one’s orders', async () => {
+    await opened(await nonUi(nonUiBody('ORD-M1')));
+    const other = { token: 'd'.repeat(32), officeId: 'SHOP2' };
+    const signing = pair();
+    const encryption = pair();
+    const registered = await control('POST', 'merchants', { ...other, signingPublicKey: toBareBase64Der(signing.publicKey), encryptionPublicKey: toPem(encryption.publicKey) });
+    expect(registered.body.encryptionKeyId).toMatch(/^[0-9a-f]{32}$/);
+    const otherSeal = sealFor(signing.privateKey, keys.pacoKeyId);
+    const otherOpen = createPacoOpenContext({ direction: 'response', decryptionKey: loadRsaKey(toPem(encryption.privateKey), 'decrypt'), verificationKey: loadRsaKey(toPem(keys.pacoSigningPublicKey), 'verify'), audience: other.token });
+    const as2 = (path: string, body: Record<string, unknown>, method = 'POST') => call(method, path, { apiRequest: apiRequest(), officeId: other.officeId, ...body }, { token: other.token, context: otherSeal, sealOptions: { token: other.token } });
+
+    const status = await send(`${base}/api/2.0/Inquiry/transactionStatus?orderNo=ORD-M1`, { headers: { token: other.token } });
+    expect(status.body).toMatchObject({ Data: [], ApiResponse: { ResponseCode: 'PC-B052101' } });
+    const voidOther = await as2('/api/2.0/void', { orderNo: 'ORD-M1' });
+    const voidAnswer = await jose.open(voidOther.text, otherOpen);
+    expect((voidAnswer.body as any).ApiResponse.ResponseCode).toBe('PC-B052101');
+    const foreignOffice = await call('POST', '/api/2.0/void', { apiRequest: apiRequest(), officeId: M.officeId, orderNo: 'ORD-M1' }, { token: other.token, context: otherSeal, sealOptions: { token: other.token } });
+    expect(((await jose.open(foreignOffice.text, otherOpen)).body as any).ApiResponse).toMatchObject({ ResponseCode: 'PC-B052001', ResponseDescription: expect.stringContaining('officeId') });
+    // Its own payment is sealed to its own key, with its own kid.
+    const paid = await jose.open((await as2('/api/2.0/Payment/nonUi', { ...nonUiBody('ORD-M2'), officeId: other.officeId, notificationURLs: undefined })).text, otherOpen);
+    expect(paid.jweHeader.kid).toBe(registered.body.encryptionKeyId);
+    expect((paid.body as any).ApiResponse.ResponseCode).toBe('PC-B050000');
+    // The first merchant's key cannot open it; and a request of merchant 1 signed with merchant 2's key is refused.
+    await expect(jose.open((await as2('/api/2.0/Payment/nonUi', { ...nonUiBody('ORD-M3'), officeId: other.officeId, notificationURLs: undefined })).text, openCtx)).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
+    const crossSigned = await call('POST', '/api/2.0/Payment/nonUi', nonUiBody('ORD-M4'), { context: otherSeal });
+    expect({ status: crossSigned.status, description: crossSigned.body.apiResponse.responseDescription }).toEqual({ status: 401, description: 'Invalid JWS signature' });
+    await notifications(1); // only the first merchant's payment named a backend URL
+  });
+
+  it('a merchant registered for plain JSON sends and receives bare JSON; replays are still refused', async () => {
+    const plain = { token: 'e'.repeat(32), officeId: 'PLAIN1' };
+    expect((await control('POST', 'merchants', { ...plain, signingPublicKey: toPem(pair().publicKey), encryptionPublicKey: toPem(pair().publicKey), plainJson: true })).status).toBe(200);
+    const body = { ...nonUiBody('ORD-PJ'), officeId: plain.officeId, notificationURLs: undefined };
+    const post = () => send(`${base}/api/2.0/Payment/nonUi`, { method: 'POST', headers: { 'content-type': 'application/json', token: plain.token }, body: JSON.stringify(body) });
+    const first = await post();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(first.body.ApiResponse.ResponseCode).toBe('PC-B050000');
+    const replay = await post();
+    expect({ status: replay.status, description: replay.body.apiResponse.responseDescription }).toEqual({ status: 400, description: 'Duplicate requestMessageID' });
+    // The JOSE merchant still may not send plain JSON.
+    expect((await send(`${base}/api/2.0/Payment/nonUi`, { method: 'POST', headers: { 'content-type': 'application/json', token: M.token }, body: JSON.stringify(nonUiBody('ORD-PJ2')) })).status).toBe(415);
   });
 });
 
@@ -188,6 +268,16 @@ describe('nonUi + transactionStatus + notification', () => {
     const [note] = await notifications(1, Math.floor(Date.now() / 1000) + 120);
     expect(note.ApiResponse.ResponseCode).toBe('PC-B053002');
     expect(note.Data.paymentResult.paymentStatusInfo.PaymentStatus).toBe('F');
+  });
+
+  it('time/advance moves business time only: JWT times and replay memory follow the wall clock', async () => {
+    await control('POST', 'time/advance', { seconds: 3 * 3600 });
+    const body = nonUiBody('ORD-T');
+    const res = await opened(await nonUi(body)); // opened at the real time: iat is not 3 h ahead
+    expect(res.ApiResponse.ResponseCode).toBe('PC-B050000');
+    expect(Date.parse(res.ApiResponse.ResponseDateTime) - Date.now()).toBeGreaterThan(3 * 3600 * 1000 - 60_000);
+    expect((await nonUi(body)).body.apiResponse.responseDescription).toBe('Duplicate requestMessageID');
+    await notifications(1);
   });
 
   it('forced outcomes: by card (armed) and on an existing pending order', async () => {
@@ -246,6 +336,11 @@ describe('hosted page and 3-D Secure', () => {
     const page = await send(local);
     expect(page.status).toBe(200);
     expect(page.text).toContain('4000000000003220');
+    // No script, the style by nonce; no form-action, or a browser aborts the redirect chain to the shop's origin.
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/default-src 'none'; style-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('form-action');
+    expect(page.text).toMatch(/<style nonce="[A-Za-z0-9+/=]+">/);
     const bad = await send(local, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'cardNumber=1234&cardExpiryMMYY=1239&cvvCode=123&action=pay' });
     expect(bad.status).toBe(400);
     const paid = await send(local, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'cardNumber=4111111111111111&cardExpiryMMYY=1239&cvvCode=123&action=pay' });
@@ -310,10 +405,13 @@ describe('B.7 rejections (plain JSON)', () => {
     expectPlain(await call('POST', '/api/1.0/Payment/NonUi', nonUiBody('X2'), { context: wrongKid }), 400, 'Invalid JWE');
     const wrongAlg = createPacoSealContext({ signingKey: seal.signingKey, encryptionKey: seal.encryptionKey, kid: keys.pacoKeyId, keyManagementAlgorithm: 'RSA-OAEP-256' });
     expectPlain(await call('POST', '/api/1.0/Payment/NonUi', nonUiBody('X2'), { context: wrongAlg }), 400, 'Invalid JWE');
+    // The right kid, but encrypted to another key: it does not decrypt.
+    const wrongRecipient = createPacoSealContext({ signingKey: seal.signingKey, encryptionKey: loadRsaKey(toPem(merchantEncryption.publicKey), 'encrypt'), kid: keys.pacoKeyId });
+    expectPlain(await call('POST', '/api/1.0/Payment/NonUi', nonUiBody('X2'), { context: wrongRecipient }), 400, 'Invalid JWE');
   });
 
   it('refuses a JWS by another key, expired tokens, wrong aud or iss, and a replayed requestMessageID', async () => {
-    const otherSigner = createPacoSealContext({ signingKey: loadRsaKey(toPem(keys.merchantDecryptionPrivateKey), 'sign'), encryptionKey: seal.encryptionKey, kid: keys.pacoKeyId });
+    const otherSigner = sealFor(merchantEncryption.privateKey, keys.pacoKeyId);
     expectPlain(await call('POST', '/api/1.0/Payment/NonUi', nonUiBody('X3'), { context: otherSigner }), 401, 'Invalid JWS');
     const now = Math.floor(Date.now() / 1000);
     expectPlain(await call('POST', '/api/1.0/Payment/NonUi', nonUiBody('X3'), { sealOptions: { now: now - 400 } }), 401, 'JWT expired');

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import type { CryptoLogger } from '../../crypto/crypto-logger.js';
-import { createPacoOpenContext, createPacoSealContext, PacoJoseService, type PacoOpened, type PacoOpenContext, type PacoSealContext } from '../../crypto/paco-jose.service.js';
-import { PACO_SANDBOX_MERCHANT } from '../sandbox-accounts.js';
+import { systemClock, type CryptoLogger } from '../../crypto/crypto-logger.js';
+import { createPacoOpenContext, PacoJoseService, type PacoOpened, type PacoOpenContext } from '../../crypto/paco-jose.service.js';
 import { PACO_CLOCK_SKEW_SECONDS, type PacoCodeName } from './paco-sandbox.constants.js';
 import { PacoSandboxKeys } from './paco-sandbox.keys.js';
+import type { PacoSandboxMerchant } from './paco-sandbox.merchants.js';
 import { PacoSandboxStore } from './paco-sandbox.store.js';
 
 /**
@@ -17,7 +17,6 @@ import { PacoSandboxStore } from './paco-sandbox.store.js';
 export class PacoSandboxJose {
   private readonly reasons = new AsyncLocalStorage<{ reason?: string }>();
   private readonly service: PacoJoseService;
-  private sealContext?: PacoSealContext;
 
   constructor(
     private readonly keys: PacoSandboxKeys,
@@ -32,15 +31,17 @@ export class PacoSandboxJose {
       },
       warn: (message) => nest.warn(message),
     };
-    this.service = new PacoJoseService({ logger, clock: () => this.store.nowSeconds() });
+    // JWT times (iat, nbf, exp) follow the wall clock, like both real parties' clocks: the control
+    // API's time/advance moves business time (pending timeouts, page expiry) only, never this.
+    this.service = new PacoJoseService({ logger, clock: systemClock });
   }
 
   /** Opens a merchant request (B.7 step 2): PACO's decryption key, the merchant's verification key, its token as iss. */
-  async openRequest(token: string): Promise<{ ok: true; opened: PacoOpened } | { ok: false; error: PacoCodeName; reason: string }> {
+  async openRequest(token: string, merchant: PacoSandboxMerchant): Promise<{ ok: true; opened: PacoOpened } | { ok: false; error: PacoCodeName; reason: string }> {
     const slot: { reason?: string } = {};
     return this.reasons.run(slot, async () => {
       try {
-        const opened = await this.service.open(token, this.openContext(), { now: this.store.nowSeconds() });
+        const opened = await this.service.open(token, this.openContext(merchant));
         return { ok: true as const, opened };
       } catch (error) {
         // A failing replay store would be rethrown as is; the in-memory one never fails.
@@ -51,25 +52,21 @@ export class PacoSandboxJose {
   }
 
   /** Seals a response or notification: PS256 by PACO's signing key, RSA-OAEP/A128CBC-HS256 to the merchant, kid = merchant's (B.7 step 4). */
-  sealResponse(response: unknown): Promise<string> {
-    this.sealContext ??= (() => {
-      const k = this.keys.emulatorKeys();
-      return createPacoSealContext({ signingKey: k.pacoSign, encryptionKey: k.merchantEncrypt, kid: this.keys.merchantKeyId });
-    })();
-    return this.service.sealResponse(response, this.sealContext, { audience: PACO_SANDBOX_MERCHANT.token, now: this.store.nowSeconds() });
+  sealResponse(response: unknown, merchant: PacoSandboxMerchant): Promise<string> {
+    const context = merchant.sealContext(this.keys.emulatorKeys().pacoSign);
+    return this.service.sealResponse(response, context, { audience: merchant.token });
   }
 
-  /** Built per call: the replay store is replaced on reset. */
-  private openContext(): PacoOpenContext {
-    const k = this.keys.emulatorKeys();
+  /** Built per call: the replay store is replaced on reset, and merchants may re-register their keys. */
+  private openContext(merchant: PacoSandboxMerchant): PacoOpenContext {
     return createPacoOpenContext({
       direction: 'request',
-      decryptionKey: k.pacoDecrypt,
-      verificationKey: k.merchantVerify,
-      issuer: PACO_SANDBOX_MERCHANT.token,
+      decryptionKey: this.keys.emulatorKeys().pacoDecrypt,
+      verificationKey: merchant.verifyKey,
+      issuer: merchant.token,
       expectedKid: this.keys.pacoKeyId,
       clockToleranceSeconds: PACO_CLOCK_SKEW_SECONDS,
-      replay: { store: this.store.replay, namespace: `paco:req:${PACO_SANDBOX_MERCHANT.officeId}` },
+      replay: { store: this.store.replay, namespace: `paco:req:${merchant.officeId}` },
     });
   }
 }

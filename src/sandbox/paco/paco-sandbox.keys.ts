@@ -21,22 +21,23 @@ export interface PacoPublicKeyView {
 }
 
 /**
- * The four RSA key pairs of the sandbox (B.4): PACO's signing and encryption pairs, and the sandbox
- * merchant's signing and decryption pairs. Generated once per process in onModuleInit (async, on the
- * libuv pool, all four at once: about 1-6 s on 2 cores, RSA-4096 prime search is random), never on
- * the request path. Gatehouse's PACO client reads the merchant's private keys and PACO's public keys
- * from here in sandbox mode; PACO's private keys never leave the emulator.
+ * PACO's own two RSA key pairs (B.4): signing (responses, notifications) and encryption (requests
+ * are encrypted to it, kid `pacoKeyId`). Generated once per process, in the background from
+ * onModuleInit (two RSA-4096 pairs: about a second on 2 cores; prime search is random), never on
+ * the request path. The public halves and the kid are published (`GET __control/keys`); the private
+ * halves never leave the emulator. Merchants bring their own keys (PacoSandboxMerchants).
  */
 @Injectable()
 export class PacoSandboxKeys implements OnModuleInit {
   private readonly logger = new Logger(PacoSandboxKeys.name);
-  private pairs?: { pacoSigning: PacoKeyPair; pacoEncryption: PacoKeyPair; merchantSigning: PacoKeyPair; merchantEncryption: PacoKeyPair };
+  private pairs?: { signing: PacoKeyPair; encryption: PacoKeyPair };
   private loading?: Promise<void>;
+  private rsa?: { pacoSign: RsaKey; pacoDecrypt: RsaKey };
   /** How long generation took (ms), for the docs and the logs. */
   generationMs?: number;
 
-  // Started at boot but not awaited: four RSA-4096 pairs take a second or more, and a Gatehouse
-  // that never uses PACO should not wait for them. Every PACO route awaits ready() first.
+  // Started at boot but not awaited: a Gatehouse that never uses PACO should not wait for the keys.
+  // Every PACO route awaits ready() first.
   onModuleInit(): void {
     void this.ready().catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'PACO sandbox key generation failed'));
   }
@@ -45,10 +46,8 @@ export class PacoSandboxKeys implements OnModuleInit {
   ready(): Promise<void> {
     this.loading ??= (async () => {
       const started = performance.now();
-      const [pacoSigning, pacoEncryption, merchantSigning, merchantEncryption] = await Promise.all(
-        [0, 1, 2, 3].map(() => generate('rsa', { modulusLength: PACO_SANDBOX_KEY_BITS })),
-      );
-      this.pairs = { pacoSigning: pacoSigning!, pacoEncryption: pacoEncryption!, merchantSigning: merchantSigning!, merchantEncryption: merchantEncryption! };
+      const [signing, encryption] = await Promise.all([0, 1].map(() => generate('rsa', { modulusLength: PACO_SANDBOX_KEY_BITS })));
+      this.pairs = { signing: signing!, encryption: encryption! };
       this.generationMs = Math.round(performance.now() - started);
       this.logger.log(`PACO sandbox RSA-${PACO_SANDBOX_KEY_BITS} keys generated in ${this.generationMs} ms`);
     })();
@@ -65,31 +64,14 @@ export class PacoSandboxKeys implements OnModuleInit {
     return PACO_SANDBOX_MERCHANT.encryptionKeyId;
   }
 
-  /** The kid PACO writes into response JWE headers: the merchant's encryption key id. */
-  get merchantKeyId(): string {
-    return PACO_SANDBOX_MERCHANT.merchantEncryptionKeyId;
-  }
-
-  // ---- what a merchant (Gatehouse's PACO client in sandbox mode) holds ----
-
-  /** PACO's public signing key (verify responses and notifications). */
+  /** PACO's public signing key (merchants verify responses and notifications with it). */
   get pacoSigningPublicKey(): KeyObject {
-    return this.all.pacoSigning.publicKey;
+    return this.all.signing.publicKey;
   }
 
-  /** PACO's public encryption key (encrypt requests to it, with kid `pacoKeyId`). */
+  /** PACO's public encryption key (merchants encrypt requests to it, with kid `pacoKeyId`). */
   get pacoEncryptionPublicKey(): KeyObject {
-    return this.all.pacoEncryption.publicKey;
-  }
-
-  /** The sandbox merchant's private signing key (sign requests). */
-  get merchantSigningPrivateKey(): KeyObject {
-    return this.all.merchantSigning.privateKey;
-  }
-
-  /** The sandbox merchant's private decryption key (decrypt responses and notifications). */
-  get merchantDecryptionPrivateKey(): KeyObject {
-    return this.all.merchantEncryption.privateKey;
+    return this.all.encryption.publicKey;
   }
 
   /** PACO's public keys as the portal publishes them (never a private key). */
@@ -98,18 +80,12 @@ export class PacoSandboxKeys implements OnModuleInit {
     return { kid: this.pacoKeyId, signing: view(this.pacoSigningPublicKey), encryption: view(this.pacoEncryptionPublicKey), bits: PACO_SANDBOX_KEY_BITS };
   }
 
-  // ---- the emulator's own RsaKeys (PACO side) ----
-
-  private rsa?: { pacoSign: RsaKey; pacoDecrypt: RsaKey; merchantVerify: RsaKey; merchantEncrypt: RsaKey };
-
-  /** Loaded once: each RsaKey registers with the RSA worker pool, so they are not rebuilt per request. */
+  /** PACO's private keys as RsaKeys, loaded once (each registers with the RSA worker pool). */
   emulatorKeys(): NonNullable<PacoSandboxKeys['rsa']> {
     const pairs = this.all;
     this.rsa ??= {
-      pacoSign: loadRsaKey(toPem(pairs.pacoSigning.privateKey), 'sign', { name: 'PACO sandbox signing key' }),
-      pacoDecrypt: loadRsaKey(toPem(pairs.pacoEncryption.privateKey), 'decrypt', { name: 'PACO sandbox encryption key' }),
-      merchantVerify: loadRsaKey(toPem(pairs.merchantSigning.publicKey), 'verify', { name: 'sandbox merchant signing public key' }),
-      merchantEncrypt: loadRsaKey(toPem(pairs.merchantEncryption.publicKey), 'encrypt', { name: 'sandbox merchant encryption public key' }),
+      pacoSign: loadRsaKey(toPem(pairs.signing.privateKey), 'sign', { name: 'PACO sandbox signing key' }),
+      pacoDecrypt: loadRsaKey(toPem(pairs.encryption.privateKey), 'decrypt', { name: 'PACO sandbox encryption key' }),
     };
     return this.rsa;
   }

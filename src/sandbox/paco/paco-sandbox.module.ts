@@ -10,21 +10,22 @@ import { PacoSandboxController } from './paco-sandbox.controller.js';
 import { PacoSandboxJose } from './paco-sandbox.jose.js';
 import { PacoSandboxJournalMiddleware } from './paco-sandbox-journal.middleware.js';
 import { PacoSandboxKeys } from './paco-sandbox.keys.js';
+import { PacoSandboxMerchants } from './paco-sandbox.merchants.js';
 import { PacoSandboxNotifier } from './paco-sandbox.notifier.js';
 import { PacoSandboxStore } from './paco-sandbox.store.js';
 
 /**
  * The 2C2P PACO JOSE API emulator, mounted at /sandbox/paco: payments (hosted page and nonUi),
  * inquiry, void, settlement and refund over real HTTP with JWE(JWS) envelopes, state in memory,
- * backend notifications over real HTTP, plus its control API. Exports PacoSandboxKeys so the PACO
- * client can use the sandbox merchant's keys in sandbox mode. Imported by the app in sandbox mode only.
+ * backend notifications over real HTTP, plus its control API. It knows merchants only through
+ * `POST __control/merchants` (Gatehouse in sandbox mode registers its own token and public keys
+ * there before its first call). Imported by the app in sandbox mode only.
  */
 @Module({
   imports: [CryptoModule],
   // Order matters: the wire controller's catch-all must be registered after the control routes.
   controllers: [PacoSandboxControlController, PacoSandboxController],
-  providers: [SandboxClock, PacoSandboxKeys, PacoSandboxStore, PacoSandboxJose, PacoSandboxNotifier, PacoSandboxApiService],
-  exports: [PacoSandboxKeys],
+  providers: [SandboxClock, PacoSandboxKeys, PacoSandboxMerchants, PacoSandboxStore, PacoSandboxJose, PacoSandboxNotifier, PacoSandboxApiService],
 })
 export class PacoSandboxModule implements NestModule {
   constructor(private readonly keys: PacoSandboxKeys) {}

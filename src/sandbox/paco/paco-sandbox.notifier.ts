@@ -3,6 +3,7 @@ import { SandboxDeliveries } from '../sandbox-deliveries.js';
 import { SandboxDueTimer } from '../sandbox-due-timer.js';
 import { PACO_NOTIFICATION_TIMEOUT_MS } from './paco-sandbox.constants.js';
 import { PacoSandboxJose } from './paco-sandbox.jose.js';
+import { PacoSandboxMerchants } from './paco-sandbox.merchants.js';
 import { PacoSandboxStore, type PacoOrder } from './paco-sandbox.store.js';
 import { apiResponse, envelope, orderView } from './paco-sandbox.wire.js';
 
@@ -21,6 +22,7 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
   constructor(
     private readonly store: PacoSandboxStore,
     private readonly jose: PacoSandboxJose,
+    private readonly merchants: PacoSandboxMerchants,
   ) {}
 
   /**
@@ -38,12 +40,13 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
     }
     // The body is built now: a delayed copy reports the state at the time of the event, as a queue would.
     const body = envelope({ paymentResult: orderView(order) }, apiResponse(order.lastCode, null, this.store.now(), performance.now()));
+    const token = order.merchantToken;
     if (policy.mode === 'delay') {
-      this.deliveries.later(policy.delayMs, () => void this.track(this.deliver(url, body, order.orderNo)));
+      this.deliveries.later(policy.delayMs, () => void this.track(this.deliver(url, body, order.orderNo, token)));
       return Promise.resolve();
     }
     const copies = policy.mode === 'duplicate' ? policy.times : 1;
-    const sends = Array.from({ length: copies }, (_, i) => this.deliver(url, body, order.orderNo, copies > 1 ? i + 1 : undefined));
+    const sends = Array.from({ length: copies }, (_, i) => this.deliver(url, body, order.orderNo, token, copies > 1 ? i + 1 : undefined));
     return this.track(Promise.all(sends).then(() => undefined));
   }
 
@@ -84,13 +87,22 @@ export class PacoSandboxNotifier implements OnModuleDestroy {
     return promise.finally(() => this.pending.delete(promise));
   }
 
-  /** One attempt, no retry: `application/jose`, the sealed envelope. The outcome goes to the journal. */
-  private async deliver(url: string, body: unknown, orderNo: string, copy?: number): Promise<void> {
+  /**
+   * One attempt, no retry: `application/jose`, the sealed envelope, to the merchant's keys as
+   * registered now (a re-registration rotates them); plain JSON for a merchant registered without
+   * JOSE. The outcome goes to the journal.
+   */
+  private async deliver(url: string, body: unknown, orderNo: string, token: string, copy?: number): Promise<void> {
+    const merchant = this.merchants.byToken(token);
+    const plain = merchant?.plainJson === true;
     const sent = await this.deliveries.attempt({
       url,
       method: 'POST',
-      contentType: 'application/jose; charset=utf-8',
-      body: () => this.jose.sealResponse(body),
+      contentType: plain ? 'application/json; charset=utf-8' : 'application/jose; charset=utf-8',
+      body: () => {
+        if (!merchant) return Promise.reject(new Error('merchant no longer registered'));
+        return plain ? Promise.resolve(JSON.stringify(body)) : this.jose.sealResponse(body, merchant);
+      },
       timeoutMs: PACO_NOTIFICATION_TIMEOUT_MS,
     });
     if (!sent) return; // abandoned by reset: its journal is gone

@@ -23,6 +23,8 @@ export interface NotificationUrls {
 export interface PacoOrder {
   orderNo: string;
   officeId: string;
+  /** The merchant (by token) whose request made it: notifications are sealed to its keys. Never shown. */
+  merchantToken: string;
   controllerInternalID: string;
   productDescription: string;
   channel: 'hosted' | 'nonUi';
@@ -97,7 +99,7 @@ export class PacoSandboxStore {
   private failures: FailureHook[] = [];
   private outcomes: ArmedOutcome[] = [];
   private policy: NotificationPolicy = { ...DEFAULT_POLICY };
-  /** requestMessageID replay memory, on the emulator's clock (time/advance expires entries too). */
+  /** requestMessageID replay memory, on the wall clock like the JWT exp it is kept for (time/advance does not touch it). */
   replay: InMemoryReplayStore;
 
   constructor(private readonly clock: SandboxClock) {
@@ -106,10 +108,6 @@ export class PacoSandboxStore {
 
   now(): number {
     return this.clock.now();
-  }
-
-  nowSeconds(): number {
-    return Math.floor(this.clock.now() / 1000);
   }
 
   advance(seconds: number): void {
@@ -232,7 +230,7 @@ export class PacoSandboxStore {
   }
 
   private newReplayStore(): InMemoryReplayStore {
-    return new InMemoryReplayStore({ clock: () => this.nowSeconds() });
+    return new InMemoryReplayStore();
   }
 }
 

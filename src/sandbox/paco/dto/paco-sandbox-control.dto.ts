@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PACO_JOURNAL_OPERATIONS, PACO_NOTIFICATION_MODES, PACO_OPERATIONS, PACO_RESULTS, type PacoNotificationMode, type PacoOperation, type PacoResult } from '../paco-sandbox.constants.js';
 
 /** Optional, but not nullable: a `null` is validated (and refused). */
@@ -142,9 +143,98 @@ export class KeysView {
   @ApiProperty({ type: PublicKeyView, description: "PACO's encryption public key (encrypt requests)" })
   encryption!: PublicKeyView;
 
-  @ApiProperty({ description: 'The kid PACO puts in response JWE headers (the merchant encryption key id)' })
-  merchantKid!: string;
-
   @ApiProperty({ description: 'How long key generation took at start-up (ms)' })
   generationMs!: number;
+}
+
+export class BasicCredentialsDto {
+  @ApiProperty({ example: 'gatehouse-sbx' })
+  @IsString()
+  @Matches(/^[^:\s]{1,100}$/, { message: 'username must be 1-100 characters without colon or spaces' })
+  username!: string;
+
+  @ApiProperty({ example: 'sbx_Pc0Kq7vR2mXw9LzT' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  password!: string;
+}
+
+export class RegisterMerchantDto {
+  @ApiProperty({ description: "The merchant's access token (the `token` header, the JWT iss; the aud of PACO's answers).", example: '65805a16c0b64f0e9d6b3f1f2ad7cbe4' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'token must be 16-128 letters, digits, _ or -' })
+  token!: string;
+
+  @ApiProperty({ example: 'GATEHOUSE01', description: "The merchant's office (officeId in requests); one office belongs to one merchant." })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,20}$/, { message: 'officeId must be 1-20 letters, digits, _ or -' })
+  officeId!: string;
+
+  @ApiPropertyOptional({ example: 'Gatehouse Sandbox' })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiProperty({ description: "The merchant's signing public key (PEM or bare base64 DER, RSA ≥ 2048): verifies its requests." })
+  @IsString()
+  @MaxLength(10_000)
+  signingPublicKey!: string;
+
+  @ApiProperty({ description: "The merchant's encryption public key (PEM or bare base64 DER, RSA ≥ 2048): PACO encrypts answers and notifications to it." })
+  @IsString()
+  @MaxLength(10_000)
+  encryptionPublicKey!: string;
+
+  @ApiPropertyOptional({ description: 'The kid PACO writes into its answers’ JWE header; default: 32 hex derived from the key.', example: 'c4e81b7a02d94f5e8a3b6c1d9e0f2a47' })
+  @Optional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'encryptionKeyId must be 1-64 letters, digits, ., _ or -' })
+  encryptionKeyId?: string;
+
+  @ApiPropertyOptional({ type: BasicCredentialsDto, description: 'Basic credentials; when set, a request that sends Basic must send these.' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => BasicCredentialsDto)
+  basic?: BasicCredentialsDto;
+
+  @ApiPropertyOptional({ description: 'Allow plain-JSON requests and answers instead of JOSE (a whitelisted non-PROD merchant). Default false.' })
+  @Optional()
+  @IsBoolean()
+  plainJson?: boolean;
+}
+
+export class MerchantView {
+  @ApiProperty({ description: 'The last 4 characters of the token (the token itself is never shown).' })
+  tokenLast4!: string;
+
+  @ApiProperty()
+  officeId!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ description: 'The kid of the merchant’s encryption key in PACO’s answers' })
+  encryptionKeyId!: string;
+
+  @ApiProperty({ example: 'sha256:0123456789abcdef' })
+  signingKeyFingerprint!: string;
+
+  @ApiProperty({ example: 'sha256:0123456789abcdef' })
+  encryptionKeyFingerprint!: string;
+
+  @ApiProperty({ description: 'Basic credentials are registered' })
+  basic!: boolean;
+
+  @ApiProperty()
+  plainJson!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  registeredAt!: string;
+}
+
+export class RegisteredMerchantView extends MerchantView {
+  @ApiProperty({ description: 'The token was registered before; its keys were replaced.' })
+  replaced!: boolean;
 }

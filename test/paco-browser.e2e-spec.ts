@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { freePort } from './setup/global-setup.mjs';
+
+// Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
+
+describe("2C2P PACO's hosted payment page in a real browser (chromium + playwright-core)", () => {
+  let t: TestApp;
+  let browser: Browser;
+  let shop: Server;
+  let returnUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
+    // The merchant's frontend: the page the payer lands on after paying.
+    const port = await freePort();
+    returnUrl = `http://127.0.0.1:${port}/paid`;
+    shop = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back at the shop</h1><p id="query">${new URL(req.url!, returnUrl).search}</p>`));
+    await new Promise<void>((resolve) => shop.listen(port, '127.0.0.1', resolve));
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await new Promise((resolve) => shop?.close(resolve));
+  });
+
+  it('the payer pays with a test card on the hosted page and lands back at the shop; the payment is succeeded', async () => {
+    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser card shop', allowedReturnUrls: [returnUrl] } });
+    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+    const created = await call(t.baseUrl, 'POST', '/v1/paco/payments', { token: key, json: { orderNo: 'browser-1', amount: { value: 49900, currency: 'THB' }, description: 'Two concert tickets', returnUrl } });
+    expect(created.body).toMatchObject({ status: 'requires_action', nextAction: { type: 'redirect' } });
+
+    const page = await browser.newPage();
+    await page.goto(created.body.nextAction.redirectUrl);
+    expect(new URL(page.url()).pathname).toMatch(/^\/sandbox\/paco\/pay\/[0-9a-f]{32}$/);
+    await expect(page.textContent('h1')).resolves.toBe('Pay 499.00 THB');
+    // The page lists its test cards.
+    await expect(page.textContent('body')).resolves.toContain('4000000000000002');
+    await page.fill('#cardNumber', '4111111111111111');
+    await page.fill('#cardExpiryMMYY', '1239');
+    await page.fill('#cvvCode', '123');
+    await page.fill('#payerName', 'Somchai Jaidee');
+    await page.screenshot({ path: join(SCREENSHOTS, 'paco-hosted-page.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(returnUrl)), page.click('button[value="pay"]')]);
+    const landed = new URL(page.url());
+    expect(Object.fromEntries(landed.searchParams)).toEqual({ orderNo: 'browser-1', status: 'succeeded' });
+    await expect(page.textContent('h1')).resolves.toBe('Back at the shop');
+
+    const payment = await call(t.baseUrl, 'GET', '/v1/paco/payments/browser-1', { token: key });
+    expect(payment.body).toMatchObject({ status: 'succeeded', captured: false, paco: { paymentStatus: 'A', cardLast4: '1111' } });
+    await page.close();
+  });
+});
