@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { ConsentsModule } from '../../consents/consents.module.js';
 import { PaymentsModule } from '../../payments/payments.module.js';
+import { ConnectPayPaymentAdapter } from './connectpay-payment.adapter.js';
 import { ConnectPayAccount } from './connectpay-account.entity.js';
 import { ConnectPayAccountDirectory } from './connectpay-account.directory.js';
 import { ConnectPayAisService } from './connectpay-ais.service.js';
@@ -31,6 +32,7 @@ import { ConnectPayStrategy } from './connectpay.strategy.js';
     ConnectPayPsuService,
     ConnectPayAisService,
     ConnectPayPaymentsService,
+    ConnectPayPaymentAdapter,
   ],
 })
 export class ConnectPayModule {}

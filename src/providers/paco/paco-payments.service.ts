@@ -181,7 +181,15 @@ export class PacoPaymentsService {
       await this.ledger.annotate(payment, { lastError: 'PACO made the payment page, but its address was lost; start again with a new orderNo' });
       return { payment: (await this.ledger.find({ id: payment.id })) ?? payment, order: recorded };
     }
-    const result = { channel: recorded.channel, pacoStatus: info.paymentStatus ?? null, pacoStep: info.paymentStep ?? null, responseCode: envelope?.code ?? null };
+    const actionUrl = recorded.channel === 'hosted' ? recorded.paymentPageUrl : recorded.challengeUrl;
+    const result = {
+      channel: recorded.channel,
+      pacoStatus: info.paymentStatus ?? null,
+      pacoStep: info.paymentStep ?? null,
+      responseCode: envelope?.code ?? null,
+      // Where the payer must go, in the ledger too, so GET /v1/payments/:id shows it like any provider's.
+      ...(target === 'requires_action' && actionUrl ? { nextAction: { redirectUrl: actionUrl } } : {}),
+    };
     const failure = target === 'failed' ? { errorCode: envelope?.code ?? `${info.paymentStatus ?? ''}/${info.paymentStep ?? ''}`, errorMessage: envelope?.description ?? null } : {};
     const moved = await this.moveTo(payment, target, { ...result, ...failure });
     return { payment: moved, order: recorded };

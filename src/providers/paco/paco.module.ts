@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { CryptoModule } from '../../crypto/crypto.module.js';
 import { MerchantsModule } from '../../merchants/merchants.module.js';
 import { PaymentsModule } from '../../payments/payments.module.js';
+import { PacoPaymentAdapter } from './paco-payment.adapter.js';
 import { PacoActionsService } from './paco-actions.service.js';
 import { PacoCallbackController } from './paco-callback.controller.js';
 import { PacoKeyring } from './paco-keyring.service.js';
@@ -31,6 +32,7 @@ const NOTIFICATION_LIMIT = '256kb';
     PacoActionsService,
     PacoNotificationsService,
     PacoReturnService,
+    PacoPaymentAdapter,
   ],
 })
 export class PacoModule implements NestModule {

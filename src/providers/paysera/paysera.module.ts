@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { ConsentsModule } from '../../consents/consents.module.js';
 import { CryptoModule } from '../../crypto/crypto.module.js';
 import { PaymentsModule } from '../../payments/payments.module.js';
+import { PayseraPaymentAdapter } from './paysera-payment.adapter.js';
 import { PayseraAccountService } from './paysera-account.service.js';
 import { PayseraAllowanceRow } from './paysera-allowance.entity.js';
 import { PayseraAllowancesService } from './paysera-allowances.service.js';
@@ -35,6 +36,7 @@ import { PayseraStrategy } from './paysera.strategy.js';
     PayseraTransactionsService,
     PayseraAllowancesService,
     PayseraCallbacksService,
+    PayseraPaymentAdapter,
   ],
 })
 export class PayseraModule {}

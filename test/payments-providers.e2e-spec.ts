@@ -1,0 +1,90 @@
+import { call, expectProblem, startTestApp, ADMIN_TOKEN, type TestApp } from './helpers/test-app.js';
+
+const RETURN_URL = 'https://shop.example/return';
+const JONAS_MAIN_IBAN = 'LT443990000000010001'; // the emulator's CUS-2001 account
+const BUSINESS_IBAN = 'LT923990000000020001';
+
+/** Every provider behind POST /v1/payments: the same request shape, the same statuses, the same rows. */
+describe('One payments API over ConnectPay, Paysera and PACO', () => {
+  let t: TestApp;
+  let key: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
+    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Every provider', allowedReturnUrls: [RETURN_URL] } });
+    key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+  });
+  afterAll(() => t.close());
+
+  const pay = (json: unknown) => call(t.baseUrl, 'POST', '/v1/payments', { token: key, json });
+
+  it('lists the configured providers', async () => {
+    expect((await call(t.baseUrl, 'GET', '/v1/payments/providers', { token: key })).body.providers).toEqual(['connectpay', 'momo', 'paco', 'paga', 'paysera']);
+  });
+
+  it('PACO hosted: requires_action with the card page; GET shows the same nextAction; cancel voids nothing that is not authorised', async () => {
+    const created = await pay({ provider: 'paco', reference: 'paco-h-1', amount: { value: 125_00, currency: 'THB' }, description: 'Concert ticket' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'paco', status: 'requires_action', nextAction: { type: 'redirect', redirectUrl: expect.stringContaining('/sandbox/paco/') } });
+    const again = await call(t.baseUrl, 'GET', `/v1/payments/${created.body.id}`, { token: key });
+    expect(again.body.nextAction.redirectUrl).toBe(created.body.nextAction.redirectUrl);
+    expect(again.body.history.map((h: { to: string }) => h.to)).toEqual(['pending', 'requires_action']);
+  });
+
+  it('PACO direct: an approved card is succeeded (authorised); refund before settlement is a 409; cancel voids it, once', async () => {
+    const card = { number: '4111111111111111', expiryMMYY: '1230', cvv: '123' };
+    const bad = expectProblem(await pay({ provider: 'paco', reference: 'paco-d-0', amount: { value: 500, currency: 'THB' }, options: { flow: 'direct', card: { number: '41x' } } }), 400, 'VALIDATION_FAILED');
+    expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['options.card.cvv', 'options.card.expiryMMYY', 'options.card.number']);
+    const created = await pay({ provider: 'paco', reference: 'paco-d-1', amount: { value: 990_00, currency: 'THB' }, options: { flow: 'direct', card } });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('succeeded');
+    expect(created.text).not.toContain('4111111111111111');
+    expectProblem(await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/refund`, { token: key, json: {} }), 409, 'CONFLICT');
+    const voided = await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/cancel`, { token: key, json: {} });
+    expect(voided.status).toBe(200);
+    expect(voided.body.status).toBe('canceled');
+    // Cancelling again is harmless: the same canceled payment, PACO not asked again.
+    const again = await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/cancel`, { token: key, json: {} });
+    expect({ status: again.status, payment: again.body.status }).toEqual({ status: 200, payment: 'canceled' });
+    expectProblem(await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/refund`, { token: key, json: {} }), 409, 'CONFLICT');
+  });
+
+  it('Paysera: requires_action with the confirmation page; cancel revokes it', async () => {
+    const created = await pay({ provider: 'paysera', reference: 'ps-1', amount: { value: 12_50, currency: 'EUR' }, description: 'Order ps-1' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'paysera', status: 'requires_action', nextAction: { redirectUrl: expect.stringContaining('/sandbox/paysera/') } });
+    const revoked = await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/cancel`, { token: key, json: {} });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.status).toBe('canceled');
+    expectProblem(await call(t.baseUrl, 'POST', `/v1/payments/${created.body.id}/refund`, { token: key, json: {} }), 422, 'PROVIDER_OPERATION_UNSUPPORTED');
+  });
+
+  it('ConnectPay: a PIS payment from the consenting PSU; options are checked by name', async () => {
+    const consent = await call(t.baseUrl, 'POST', '/v1/consents', { token: key, json: { provider: 'connectpay', psuReference: 'jonas', scopes: ['psd2-ais', 'psd2-pis'], returnUrl: RETURN_URL } });
+    await call(t.baseUrl, 'POST', '/sandbox/connectpay/__control/next-decision', { json: { decision: 'approve', person: 'jonas', customer: 'CUS-2001' } });
+    const toConnectPay = await fetch(consent.body.authorizationUrl, { redirect: 'manual' });
+    const back = await fetch(toConnectPay.headers.get('location')!, { redirect: 'manual' });
+    expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(303);
+
+    const missing = expectProblem(await pay({ provider: 'connectpay', consentId: consent.body.id, reference: 'cp-0', amount: { value: 100, currency: 'EUR' } }), 400, 'VALIDATION_FAILED');
+    expect(missing.errors.map((e: { field: string }) => e.field).sort()).toEqual(['options.creditorIban', 'options.creditorName', 'options.debtorIban']);
+    const created = await pay({
+      provider: 'connectpay',
+      consentId: consent.body.id,
+      reference: 'cp-1',
+      amount: { value: 10_25, currency: 'EUR' },
+      description: 'Invoice 7',
+      options: { debtorIban: JONAS_MAIN_IBAN, creditorName: 'Shop UAB', creditorIban: BUSINESS_IBAN },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'connectpay', kind: 'charge', consentId: consent.body.id, amount: { value: 1025, currency: 'EUR' } });
+    expect(['pending', 'succeeded']).toContain(created.body.status);
+  });
+
+  it('the list shows every provider’s rows, filterable by provider', async () => {
+    const all = await call(t.baseUrl, 'GET', '/v1/payments?limit=100', { token: key });
+    expect(new Set(all.body.data.map((p: { provider: string }) => p.provider))).toEqual(new Set(['paco', 'paysera', 'connectpay']));
+    const paco = await call(t.baseUrl, 'GET', '/v1/payments?provider=paco', { token: key });
+    expect(paco.body.data.map((p: { reference: string }) => p.reference).sort()).toEqual(['paco-d-1', 'paco-h-1']);
+  });
+});
