@@ -250,9 +250,9 @@ describe('ConnectPay PSD2: a consent bound to one PSU, then AIS and PIS (over HT
       const pis = await validConsent(shop, 'ruta-pis', { person: 'ruta', customer: 'CUS-2003' }, ['psd2-pis']);
       expect((await consentOf(shop, pis)).providerSubject).toBeNull();
 
-      // The account call fails during the callback: valid, unbound; the first use binds it, and
-      // this one is the other customer of a reference already bound: the consent ends, revoked.
-      await control('POST', 'fail-next', { operation: 'accounts', httpStatus: 503 });
+      // The account call fails during the callback (with its retries): valid, unbound; the first use
+      // binds it, and this one is the other customer of a reference already bound: the consent ends, revoked.
+      await control('POST', 'fail-next', { operation: 'accounts', httpStatus: 503, times: 3 });
       const late = await validConsent(shop, 'ruta', { person: 'ruta', customer: 'CUS-2002' });
       expect((await consentOf(shop, late)).providerSubject).toBeNull();
       const revokes = await calls('revoke');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_PROVIDER_HTTP_POLICY, ProviderHttp } from '../../common/http/provider-http.js';
 import { parse as parseLossless } from 'lossless-json';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderTokenSet } from '../../consents/consent-provider.registry.js';
@@ -32,7 +33,11 @@ export interface TransactionQuery {
 export class ConnectPayClient {
   private readonly logger = new Logger(ConnectPayClient.name);
 
-  constructor(@Inject(CONNECTPAY_CONFIG) private readonly config: ConnectPayConfig) {}
+  private readonly http: ProviderHttp;
+
+  constructor(@Inject(CONNECTPAY_CONFIG) private readonly config: ConnectPayConfig) {
+    this.http = new ProviderHttp('ConnectPay', { ...DEFAULT_PROVIDER_HTTP_POLICY, timeoutMs: config.timeoutMs }, (fields, message) => this.logger.warn(fields, message));
+  }
 
   get authorizationUrl(): string {
     return this.config.authorizeUrl;
@@ -133,7 +138,8 @@ export class ConnectPayClient {
     const headers = { ...(init.headers as Record<string, string>), 'x-request-id': requestId };
     try {
       // Never follow a provider's redirect: it could send our credentials somewhere else.
-      const res = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
+      // Timeout, no redirects, the circuit breaker; reads may be retried (same X-Request-ID), writes never.
+      const res = await this.http.send({ operation, url, init: { ...init, headers }, idempotent: (init.method ?? 'GET') === 'GET' });
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
         throw new AppError('PROVIDER_ERROR', `ConnectPay answered ${operation} with a redirect; not followed.`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_PROVIDER_HTTP_POLICY, ProviderHttp } from '../../common/http/provider-http.js';
 import { parse as parseLossless } from 'lossless-json';
 import { AppError } from '../../common/errors/app-error.js';
 import { PacoJoseService } from '../../crypto/paco-jose.service.js';
@@ -73,11 +74,15 @@ export interface PacoAnswer extends PacoEnvelope {
 export class PacoClient {
   private readonly logger = new Logger(PacoClient.name);
 
+  private readonly http: ProviderHttp;
+
   constructor(
     @Inject(PACO_CONFIG) private readonly config: PacoConfig,
     private readonly jose: PacoJoseService,
     private readonly keyring: PacoKeyring,
-  ) {}
+  ) {
+    this.http = new ProviderHttp('PACO', { ...DEFAULT_PROVIDER_HTTP_POLICY, timeoutMs: config.timeoutMs }, (fields, message) => this.logger.warn(fields, message));
+  }
 
   /**
    * One JOSE operation. The body gets PACO's apiRequest block with a fresh UUIDv4 requestMessageID
@@ -186,10 +191,12 @@ export class PacoClient {
 
   private async send(operation: PacoOperation, url: string, init: RequestInit): Promise<Response> {
     try {
-      // Never follow a provider's redirect: it could send our credentials somewhere else.
-      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
+      // Timeout, no redirects, the circuit breaker. Only the plain status read is retried: sealed
+      // requests carry a one-time requestMessageID.
+      return await this.http.send({ operation, url, init, idempotent: operation === 'transactionStatus' });
     } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
+      if (err instanceof AppError && err.code === 'PROVIDER_UNAVAILABLE') throw err;
+      const timedOut = err instanceof AppError && err.code === 'PROVIDER_TIMEOUT';
       this.logger.warn({ operation, timedOut }, 'PACO call failed');
       throw new PacoCallError('unknown', operation, null, timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'no answer in time' : 'PACO could not be reached', timedOut);
     }

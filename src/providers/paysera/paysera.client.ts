@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_PROVIDER_HTTP_POLICY, ProviderHttp } from '../../common/http/provider-http.js';
 import { parse as parseLossless } from 'lossless-json';
 import { AppError } from '../../common/errors/app-error.js';
 import type { ProviderTokenSet } from '../../consents/consent-provider.registry.js';
@@ -55,10 +56,14 @@ export class PayseraClient {
   private readonly clock = new OffsetClock();
   private syncing?: Promise<void>;
 
+  private readonly http: ProviderHttp;
+
   constructor(
     @Inject(PAYSERA_CONFIG) private readonly config: PayseraConfig,
     private readonly mac: PayseraMacService,
-  ) {}
+  ) {
+    this.http = new ProviderHttp('Paysera', { ...DEFAULT_PROVIDER_HTTP_POLICY, timeoutMs: config.timeoutMs }, (fields, message) => this.logger.warn(fields, message));
+  }
 
   get authorizationUrl(): string {
     return `${this.config.authBaseUrl}/oauth`;
@@ -252,7 +257,8 @@ export class PayseraClient {
     this.assertEnabled();
     try {
       // Never follow a provider's redirect: it could carry our signed request somewhere else.
-      const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
+      // Timeout and circuit breaker; never a blind retry: each signed request has a one-time nonce.
+      const res = await this.http.send({ operation, url, init });
       if (res.status >= 300 && res.status < 400) throw new AppError('PROVIDER_ERROR', `Paysera redirected ${operation}; redirects are not followed.`);
       return res;
     } catch (err) {

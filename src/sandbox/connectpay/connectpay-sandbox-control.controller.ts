@@ -129,7 +129,7 @@ export class ConnectPaySandboxControlController {
     if (body.afterConsume && (body.operation !== 'token' || body.httpStatus === undefined)) {
       throw new AppError('VALIDATION_FAILED', 'afterConsume is for operation token with an httpStatus.', { errors: [{ field: 'afterConsume', message: 'needs operation token and httpStatus' }] });
     }
-    this.store.setFailure(body.operation, { httpStatus: body.httpStatus, errorMessage: body.errorMessage, delayMs: body.delayMs, afterConsume: body.afterConsume });
+    this.store.setFailure(body.operation, { httpStatus: body.httpStatus, errorMessage: body.errorMessage, delayMs: body.delayMs, afterConsume: body.afterConsume, times: body.times });
     return body;
   }
 

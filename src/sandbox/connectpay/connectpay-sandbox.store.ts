@@ -118,6 +118,8 @@ export interface ForcedFailure {
   delayMs?: number;
   /** Token endpoint only: do the grant (consume the code or refresh token), then fail (spec 2.6 pitfall). */
   afterConsume?: boolean;
+  /** Calls left that fail this way (1 by default). */
+  times?: number;
 }
 
 export interface JournalEntry {
@@ -509,7 +511,8 @@ export class ConnectPaySandboxStore {
 
   takeFailure(operation: ConnectPayFailableOperation): ForcedFailure | undefined {
     const failure = this.failures.get(operation);
-    this.failures.delete(operation);
+    if (failure && (failure.times ?? 1) > 1) this.failures.set(operation, { ...failure, times: (failure.times ?? 1) - 1 });
+    else this.failures.delete(operation);
     return failure;
   }
 

@@ -89,6 +89,13 @@ export class FailNextDto {
   @IsOptional()
   @IsBoolean()
   afterConsume?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 20, default: 1, description: 'How many calls in a row fail (a client that retries reads sees them all).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  times?: number;
 }
 
 export class AdvanceTimeDto {
