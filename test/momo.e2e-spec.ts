@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const OK_NUMBER = '46733999001';
@@ -26,14 +27,22 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     }
   }
 
+  let db: ScratchDatabase;
+
   beforeAll(async () => {
+    // A database of its own: MoMo's API user, token and reconciliation queue are per deployment,
+    // and another test's app (with its own emulator) must not work this one's jobs.
+    db = await createScratchDatabase('momo');
     // Hundreds of collections from a few test wallets: the rate and velocity limits (tested in payments-api) are off here.
-    t = await startTestApp({ RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
+    t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'MoMo shop' } });
     merchantId = merchant.body.id;
     key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
 
   it('200 concurrent collections on a cold token cache make exactly one token request', async () => {
     const before = (await counts('collection')).token ?? 0;

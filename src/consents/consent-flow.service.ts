@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import passport from 'passport';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { isDatabaseUnavailable, toAppError } from '../common/errors/to-app-error.js';
 import { ConsentProviderRegistry, type OAuthConsentProvider, type ProviderTokenSet } from './consent-provider.registry.js';
 import { Consent } from './consent.entity.js';
 import { ConsentsService, describeSubject } from './consents.service.js';
@@ -78,6 +79,9 @@ export class ConsentFlowService {
         throw new AppError('INVALID_OAUTH_STATE', 'The state is missing, unknown, used or expired; no code was exchanged.');
       case 'error': {
         const attempt = req.gatehouseAttempt;
+        // No state was consumed: the state store could not be read (503, the same callback can be
+        // retried), or the callback carried nothing to exchange.
+        if (!attempt && isDatabaseUnavailable(outcome.error)) throw toAppError(outcome.error);
         if (!attempt) throw new AppError('BAD_REQUEST', 'The callback carries neither a code nor an error.');
         // The code was spent: this consent can never become valid, so it ends here, not in limbo.
         this.logger.warn({ consentId: attempt.consentId, err: describe(outcome.error) }, 'code exchange failed');

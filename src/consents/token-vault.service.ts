@@ -76,7 +76,14 @@ export class TokenVault {
     } catch (err) {
       if (!(err instanceof ProviderUnauthorizedError)) throw err;
       this.logger.warn({ consentId: consent.id }, 'provider refused the access token; refreshing once');
-      return call(await this.refresh(consent, provider, token.accessToken));
+      const refreshed = await this.refresh(consent, provider, token.accessToken);
+      try {
+        return await call(refreshed);
+      } catch (again) {
+        // Refused again with a just-refreshed token: the provider's fault (502), not ours (500).
+        if (again instanceof ProviderUnauthorizedError) throw new AppError('PROVIDER_ERROR', 'The provider refused a freshly refreshed access token.', { cause: again });
+        throw again;
+      }
     }
   }
 

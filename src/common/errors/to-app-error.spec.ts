@@ -15,6 +15,13 @@ describe('toAppError', () => {
     expect(toAppError(Object.assign(new Error('x'), { type: 'encoding.unsupported', status: 415 })).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('maps the body parsers\' untyped client errors (a body that does not decompress) by status, not to 500', () => {
+    const zlib = Object.assign(new Error('incorrect header check'), { errno: -3, code: 'Z_DATA_ERROR', expose: true, status: 400, statusCode: 400 });
+    expect(toAppError(zlib)).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    // Not for anything else that happens to carry a status.
+    expect(toAppError(Object.assign(new Error('x'), { status: 400 })).code).toBe('INTERNAL');
+  });
+
   it('tells an unknown route from a missing resource', () => {
     expect(toAppError(new NotFoundException('Cannot GET /nope'), { method: 'GET', path: '/nope' })).toMatchObject({ code: 'ROUTE_NOT_FOUND', detail: 'No route matches GET /nope.' });
     expect(toAppError(new NotFoundException('gone')).code).toBe('NOT_FOUND');

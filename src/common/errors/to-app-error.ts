@@ -67,9 +67,15 @@ export function toAppError(exception: unknown, request?: { method?: string; path
 }
 
 function bodyParserError(exception: unknown): { code: ErrorCode; detail: string } | undefined {
-  if (typeof exception !== 'object' || exception === null) return undefined;
-  const type = (exception as { type?: unknown }).type;
-  return typeof type === 'string' ? BODY_PARSER_TYPES[type] : undefined;
+  if (typeof exception !== 'object' || exception === null || exception instanceof HttpException) return undefined;
+  const { type, expose, status } = exception as { type?: unknown; expose?: unknown; status?: unknown };
+  if (typeof type === 'string' && BODY_PARSER_TYPES[type]) return BODY_PARSER_TYPES[type];
+  // The parsers' other refusals are http-errors meant for the client (`expose`), without a type:
+  // e.g. a body that does not decompress as its Content-Encoding says.
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return { code: STATUS_CODES[status] ?? 'BAD_REQUEST', detail: 'The request body could not be read (is it encoded as its Content-Encoding says?).' };
+  }
+  return undefined;
 }
 
 export function isDatabaseUnavailable(exception: unknown): boolean {

@@ -17,4 +17,10 @@ describe('log redaction', () => {
     expect(redactUrl('/oauth/paga/callback?code=abc&state=xyz')).toBe('/oauth/paga/callback?code=[redacted]&state=[redacted]');
     expect(redactUrl('/v1/merchants/me')).toBe('/v1/merchants/me');
   });
+
+  it('logs paths without capability tokens (the MoMo callback URL), keeping ids', () => {
+    expect(redactUrl('/callbacks/momo/YfvQjEG4eoaYq6xHFjeSHr4kghFfWq22R2FreZqJAHU')).toBe('/callbacks/momo/[redacted]');
+    expect(redactUrl('/callbacks/momo/YfvQjEG4eoaYq6xHFjeSHr4kghFfWq22R2FreZqJAHU?x=1')).toBe('/callbacks/momo/[redacted]?x=[redacted]');
+    expect(redactUrl('/v1/consents/3f3550ce-6a0e-4bfb-a548-1d7dc94a20d2')).toBe('/v1/consents/3f3550ce-6a0e-4bfb-a548-1d7dc94a20d2');
+  });
 });

@@ -13,16 +13,26 @@ const SECRET_KEYS = [
 ];
 export const REDACT_PATHS = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), ...SECRET_KEYS.map((k) => `*.*.${k}`)];
 
+// A path segment this long and random is a capability token (MoMo's callback URL,
+// /callbacks/momo/<token>); ids (UUIDs) are kept.
+const TOKEN_SEGMENT = /^[A-Za-z0-9_-]{32,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Logs a URL with its query values removed: OAuth callbacks carry codes and state there, and
- * no query value is worth the risk.
+ * Logs a URL with its query values and path tokens removed: OAuth callbacks carry codes and
+ * state in the query, provider callbacks an unguessable token in the path, and no such value is
+ * worth the risk.
  */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  const path = (q < 0 ? url : url.slice(0, q))
+    .split('/')
+    .map((segment) => (TOKEN_SEGMENT.test(segment) && !UUID.test(segment) ? '[redacted]' : segment))
+    .join('/');
+  if (q < 0) return path;
   const params = new URLSearchParams(url.slice(q + 1));
-  return `${url.slice(0, q)}?${[...params.keys()].map((k) => `${encodeURIComponent(k)}=[redacted]`).join('&')}`;
+  return `${path}?${[...params.keys()].map((k) => `${encodeURIComponent(k)}=[redacted]`).join('&')}`;
 }
 
 /** Takes a well-formed `X-Request-Id` from the caller or makes one, and echoes it back. */

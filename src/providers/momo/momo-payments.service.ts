@@ -124,7 +124,9 @@ export class MomoPaymentsService implements OnModuleInit {
       // Did MoMo create it after all? Read before deciding anything.
       const read = await this.readStatus(product, payment);
       if (read) {
-        await this.settleFrom(payment, read, true);
+        const settled = await this.settleFrom(payment, read, true);
+        // Still pending at MoMo: poll it like an accepted one (its callback may never come).
+        if (settled.status === 'pending') await this.scheduleReconcile(payment.id, 0);
         return undefined;
       }
       if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again

@@ -47,7 +47,13 @@ export class MomoTokenManager {
     } catch (err) {
       if (!(err instanceof ProviderUnauthorizedError)) throw err;
       this.logger.warn({ product }, 'MoMo refused the access token; fetching a new one once');
-      return call(await this.accessToken(product, token));
+      try {
+        return await call(await this.accessToken(product, token));
+      } catch (again) {
+        // Refused twice, the second time with a fresh token: MoMo's fault (502), not ours (500).
+        if (again instanceof ProviderUnauthorizedError) throw new AppError('PROVIDER_ERROR', `MoMo refused a fresh ${product} access token.`, { cause: again });
+        throw again;
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import { type PaymentIntent, PaymentsLedger } from '../../payments/payments.ledg
 import { PagaConsentProvider } from './paga-consent.provider.js';
 import { PagaClient } from './paga.client.js';
 import { PAGA_CONFIG, type PagaConfig } from './paga.config.js';
-import { fromPagaAmount, mapAccountBalance, mapMerchantPayment, mapMoneyTransfer, mapUserDetails, type PagaPaymentResult, toPagaAmount } from './paga.mapper.js';
+import { fromPagaAmount, mapAccountBalance, mapMerchantPayment, mapMoneyTransfer, mapUserDetails, PAGA_DUPLICATE_REFERENCE, type PagaPaymentResult, toPagaAmount } from './paga.mapper.js';
 import type { PagaBalanceView, PagaPaymentDto, PagaTransferDto, PagaUserView } from './dto/paga.dto.js';
 
 const NGN_ONLY = (currency: string) => {
@@ -34,11 +34,11 @@ export class PagaOperationsService {
     const consent = await this.consents.usable(merchant.id, consentId, 'paga', 'MERCHANT_PAYMENT');
     return this.record(
       { merchantId: merchant.id, consentId, kind: 'charge', reference: dto.reference, amountMinor: dto.amount.value, currency: 'NGN', details: { customerReference: dto.customerReference, productCode: dto.productCode ?? null } },
-      () =>
+      (payment) =>
         this.vault.withAccessToken(consent, this.provider, async ({ accessToken }) =>
           mapMerchantPayment(
             await this.client.merchantPayment(accessToken, {
-              referenceNumber: dto.reference,
+              referenceNumber: payment.id,
               amount: toPagaAmount(dto.amount.value),
               merchantCustomerReference: dto.customerReference,
               merchantProductCode: dto.productCode,
@@ -54,12 +54,12 @@ export class PagaOperationsService {
     const consent = await this.consents.usable(merchant.id, consentId, 'paga', 'MONEY_TRANSFER');
     return this.record(
       { merchantId: merchant.id, consentId, kind: 'transfer', reference: dto.reference, amountMinor: dto.amount.value, currency: 'NGN', details: { recipientPhone: dto.recipientPhone, skipMessaging: dto.skipMessaging ?? false } },
-      () =>
+      (payment) =>
         this.vault.withAccessToken(consent, this.provider, async ({ accessToken }) =>
           mapMoneyTransfer(
             await this.client.moneyTransfer(accessToken, {
               amount: toPagaAmount(dto.amount.value),
-              referenceNumber: dto.reference,
+              referenceNumber: payment.id,
               recipientCredential: dto.recipientPhone,
               skipMessaging: dto.skipMessaging ?? false,
             }),
@@ -101,22 +101,30 @@ export class PagaOperationsService {
   /**
    * Writes the payment as pending, calls Paga, settles the row with the answer. A replay of a
    * settled reference returns the recorded payment without calling Paga again.
+   *
+   * Paga's referenceNumber is unique per Paga client, and all merchants share Gatehouse's client,
+   * so it is the payment's own id (never the merchant's reference, which another merchant may
+   * use too); every retry of the payment sends the same one.
    */
   private async record(
     intent: Omit<PaymentIntent, 'provider'>,
-    call: () => Promise<PagaPaymentResult>,
+    call: (payment: Payment) => Promise<PagaPaymentResult>,
   ): Promise<Payment> {
     const { payment, isNew } = await this.ledger.begin({ ...intent, provider: 'paga' });
     if (!isNew && payment.status !== 'pending') return payment;
     let result: PagaPaymentResult;
     try {
-      result = await call();
+      result = await call(payment);
     } catch (err) {
       // The outcome is unknown (timeout, 5xx): the row stays pending with the reason.
       await this.ledger.noteError(payment, err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error');
       throw err;
     }
     const { ok, confirmationCode, feeMinor, errorCode, errorMessage } = result;
+    // A retry of a payment whose earlier answer was lost (timeout, 5xx), or of one still in flight:
+    // Paga spends a reference only on success, so "duplicate reference" means it went through.
+    const wentThrough = !isNew && errorCode === PAGA_DUPLICATE_REFERENCE;
+    if (wentThrough) return this.ledger.settle(payment, 'succeeded', { result: { feeMinor, errorCode: null, errorMessage: null, confirmedBy: 'duplicate_reference' } });
     return this.ledger.settle(payment, ok ? 'succeeded' : 'failed', {
       providerReference: confirmationCode,
       result: { feeMinor, errorCode, errorMessage },

@@ -55,6 +55,12 @@ export function tokenSetFromPaga(body: Record<string, unknown>): ProviderTokenSe
   };
 }
 
+/**
+ * ASSUMPTION (Paga documents no business error codes; the emulator's table): the errorCode of
+ * "duplicate referenceNumber", which Paga answers only when that reference already succeeded.
+ */
+export const PAGA_DUPLICATE_REFERENCE = '3';
+
 export interface PagaOutcome {
   ok: boolean;
   errorCode: string;

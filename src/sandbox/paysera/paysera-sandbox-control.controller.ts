@@ -33,8 +33,9 @@ export class PayseraSandboxControlController {
     private readonly callbacks: PayseraSandboxCallbacks,
   ) {}
 
-  private userId(email: string | undefined): number | undefined {
-    if (email === undefined) return undefined;
+  private userId(email: string | null | undefined): number | undefined {
+    // @IsOptional lets null through: it means "not given", like a missing field.
+    if (email === undefined || email === null) return undefined;
     const user = this.store.findUserByEmail(email);
     if (!user) throw new AppError('NOT_FOUND', `No test user has the email ${email}.`);
     return user.userId;
