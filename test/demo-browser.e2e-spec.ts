@@ -67,7 +67,7 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
     await page.waitForSelector('#events tr:has-text("consent.valid")', { timeout: 15_000 });
     await page.waitForSelector('#events tr:has-text("payment.succeeded")', { timeout: 15_000 });
     // consent.valid, Paga's payment.created and payment.succeeded, MoMo's payment.created (the page polls).
-    await page.waitForFunction(() => document.querySelectorAll('#events tr').length >= 4, undefined, { timeout: 15_000 });
+    await page.waitForFunction("document.querySelectorAll('#events tr').length >= 4", undefined, { timeout: 15_000 });
     const signatures = await page.$$eval('#events tr td:last-child', (cells) => cells.map((c) => c.textContent));
     expect(signatures.length).toBeGreaterThanOrEqual(4);
     expect(new Set(signatures)).toEqual(new Set(['verified']));

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '../migrations/index.js';
-import { authorizeAtPaga, finishAtGatehouse, MOMO_FINAL, momoCollect, until } from './helpers/flows.js';
+import { Webhook } from 'standardwebhooks';
+import { authorizeAtPaga, finishAtGatehouse, MOMO_FINAL, momoCollect, sameOnBoth, until } from './helpers/flows.js';
 import { type GatehouseProcess, startGatehouseProcess, stopAllGatehouseProcesses } from './helpers/gatehouse-process.js';
 import { createScratchDatabase, query, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, createMerchant } from './helpers/test-app.js';
+import { WebhookReceiver } from './helpers/webhook-receiver.js';
 import { freePort } from './setup/global-setup.mjs';
 
 const RETURN_URL = 'https://shop.example/return';
@@ -43,12 +45,13 @@ describe('scale-out: two Gatehouse processes on one database', () => {
       // 200 collections from one merchant and wallet in a moment: the limits (tested in payments-api) are off.
       RATE_LIMIT_RPS: '0',
       VELOCITY_MAX_PAYMENTS_PER_HOUR: '0',
+      WEBHOOK_POLL_MS: '100',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
     };
     [a, b] = await Promise.all([startGatehouseProcess({ ...common, PORT: String(portA) }), startGatehouseProcess({ ...common, PORT: String(portB) })]);
     const created = await call(a.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Scale-out shop', allowedReturnUrls: [RETURN_URL] } });
-    const key = await call(b.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } });
+    const key = await call(b.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read', 'webhooks'] } });
     merchant = { merchantId: created.body.id, key: key.body.key };
   }, 90_000);
 
@@ -130,13 +133,52 @@ describe('scale-out: two Gatehouse processes on one database', () => {
     expect(rows.every((p) => p.status === 'succeeded')).toBe(true);
   }, 120_000);
 
-  // LEAD: the unified /v1/payments API belongs here (`sameOnBoth` in helpers/flows.ts sends one
-  // request to A and B at the same moment):
-  //  - an idempotency key sent to A and B at the same moment executes once (one provider call,
-  //    one payment; both answers carry the same payment id);
-  //  - each webhook event is delivered once although both instances run the outbox relay.
-  it.todo('an idempotency key used on both instances at once -> one execution');
-  it.todo('webhook events are delivered once with two instances relaying');
+  it('an idempotency key sent to both instances at the same moment executes once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `scale-idem-${round}-${Date.now()}`;
+      const body = { provider: 'momo', reference: `scale-idem-${round}`, amount: { value: 700 + round, currency: 'EUR' }, payer: { msisdn: '46733999011' } };
+      const replies = await sameOnBoth([a.baseUrl, b.baseUrl], 'POST', '/v1/payments', { token: merchant.key, json: body, headers: { 'idempotency-key': key } });
+      // One ran; the other either waited its turn and got the stored answer, or was told it is running.
+      expect(replies.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+      const created = replies.filter((r) => r.status === 201);
+      expect(created.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+      for (const r of replies.filter((x) => x.status === 409)) expect(r.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+      const rows = await query<{ id: string; provider_reference: string }>(db.url, `SELECT id, provider_reference FROM payments WHERE merchant_id = $1 AND reference = $2`, [merchant.merchantId, body.reference]);
+      expect(rows).toHaveLength(1);
+      const sent = (await momoControl('GET', 'requests?operation=requesttopay')).body.data.filter((r: { referenceId?: string }) => r.referenceId === rows[0].provider_reference);
+      expect(sent).toHaveLength(1);
+      // Afterwards, either instance replays the stored answer.
+      const replayed = await call(b.baseUrl, 'POST', '/v1/payments', { token: merchant.key, json: body, headers: { 'idempotency-key': key } });
+      expect({ status: replayed.status, id: replayed.body.id, replayed: replayed.headers.get('idempotent-replayed') }).toEqual({ status: 201, id: rows[0].id, replayed: 'true' });
+    }
+  }, 60_000);
+
+  it('each webhook event is delivered once although both instances relay the outbox', async () => {
+    const receiver = await new WebhookReceiver().start();
+    try {
+      const endpoint = await call(a.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: merchant.key, json: { url: receiver.url, eventTypes: ['payment.created'] } });
+      expect(endpoint.status).toBe(201);
+      const replies = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => call(instance(i), 'POST', '/v1/payments', { token: merchant.key, json: { provider: 'momo', reference: `scale-hook-${i}`, amount: { value: 300, currency: 'EUR' }, payer: { msisdn: '46733999012' } } })),
+      );
+      expect(replies.map((r) => r.status)).toEqual(Array(30).fill(201));
+      const ids = new Set(replies.map((r) => r.body.id as string));
+      const mine = (e: { type: string; data: Record<string, unknown> }) => ids.has(e.data.id as string);
+      await receiver.waitFor(30, mine, 30_000);
+      // Give both relays time to (wrongly) send anything twice.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const delivered = receiver.delivered(mine);
+      expect(delivered).toHaveLength(30);
+      expect(new Set(delivered.map((d) => d.headers['webhook-id'])).size).toBe(30);
+      for (const d of delivered) expect(new Webhook(endpoint.body.secret).verify(d.body, d.headers)).toBeTruthy();
+      // Both instances did some of the sending (each logs nothing per success, so ask the database which deliveries exist: one per event).
+      const deliveries = await query<{ n: string }>(db.url, `SELECT count(*)::text AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND state = 'delivered'`, [endpoint.body.id]);
+      expect(deliveries[0].n).toBe('30');
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
 
   it('both stop cleanly', async () => {
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
