@@ -12,6 +12,7 @@ import pg from 'pg';
 import { EmbeddedPostgresServer } from '../src/database/embedded-postgres.server.js';
 import { MOMO_SANDBOX_SUBSCRIPTION_KEYS } from '../src/sandbox/sandbox-accounts.js';
 import { formatCryptoBench, runCryptoBench } from './crypto.bench.js';
+import { runMacCallBench } from './mac-call.bench.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 4);
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
       PORT: String(port),
       PUBLIC_BASE_URL: base,
       ADMIN_TOKEN: ADMIN,
+      // Throughput is measured here, not the limits: one merchant and one wallet send thousands a second.
+      RATE_LIMIT_RPS: '0',
+      VELOCITY_MAX_PAYMENTS_PER_HOUR: '0',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       DATA_DIR: join(work, 'data'),
@@ -204,6 +208,9 @@ async function main(): Promise<void> {
     for (const p of procs) await stop(p);
     procs.length = 0;
 
+    const macCall = await runMacCallBench();
+    const macRatio = macCall.signedPerSec / macCall.unsignedPerSec;
+    process.stderr.write(`Paysera call signed vs unsigned: ${macCall.signedPerSec.toFixed(0)} vs ${macCall.unsignedPerSec.toFixed(0)} req/s\n`);
     const crypto = await runCryptoBench({ phaseMs: 3_000, log: (l) => process.stderr.write(l + '\n') });
 
     const versions = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string }>;
@@ -230,6 +237,15 @@ async function main(): Promise<void> {
       `| embedded Postgres | ${(cold[0]! / 1000).toFixed(2)} s | ${(cold[1]! / 1000).toFixed(2)} s |`,
       '',
       `RSS of the Gatehouse process under test: ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The MoMo emulator it calls runs in another process; the under-test process still mounts (idle) emulators, being in sandbox mode.`,
+      '',
+      '## Paysera: a signed call next to the same call unsigned',
+      '',
+      'The same JSON POST to a local server over the same keep-alive connections (16 in flight), alternating, once with the MAC `Authorization` header computed per request by `PayseraMacService` (ts, nonce, SHA-256 body hash, HMAC-SHA256 over the normalized request) and once without. Target: signing costs under 10%.',
+      '',
+      '| call | req/s | ratio | target |',
+      '|---|---|---|---|',
+      `| unsigned | ${macCall.unsignedPerSec.toFixed(0)} | | |`,
+      `| MAC-signed | ${macCall.signedPerSec.toFixed(0)} | ${(macRatio * 100).toFixed(0)}% | 90% ${macRatio >= 0.9 ? 'met' : 'not met'} |`,
       '',
       '## PACO payment through Gatehouse (emulator in a second process)',
       '',
