@@ -38,8 +38,12 @@ interface Proc {
   startedMs: number;
 }
 
+// The Node flags of `npm start` (package.json): a small young generation keeps RSS low under load.
+const START_FLAGS = ['--max-semi-space-size=8'];
+
 function run(script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [join(ROOT, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const flags = script === 'dist/src/main.js' ? START_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, join(ROOT, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return { child, startedMs: performance.now() };
 }
 
