@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { PAGA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -10,10 +11,12 @@ const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
 describe('The demo shop at /demo, driven in a real browser: connect, pay, see the signed webhook event', () => {
   let t: TestApp;
   let browser: Browser;
+  let db: ScratchDatabase;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
-    t = await startTestApp({ WEBHOOK_POLL_MS: '100' });
+    db = await createScratchDatabase('demo'); // it pays with MoMo: a database of its own
+    t = await startTestApp({ DATABASE_URL: db.url, WEBHOOK_POLL_MS: '100' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -24,6 +27,7 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await db?.drop();
   });
 
   it('a newcomer pastes the key, connects Paga, pays with Paga and with MoMo, and watches verified events arrive', async () => {
@@ -67,7 +71,7 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
     await page.waitForSelector('#events tr:has-text("consent.valid")', { timeout: 15_000 });
     await page.waitForSelector('#events tr:has-text("payment.succeeded")', { timeout: 15_000 });
     // consent.valid, Paga's payment.created and payment.succeeded, MoMo's payment.created (the page polls).
-    await page.waitForFunction("document.querySelectorAll('#events tr').length >= 4", undefined, { timeout: 15_000 });
+    await page.locator('#events tr').nth(3).waitFor({ timeout: 15_000 });
     const signatures = await page.$$eval('#events tr td:last-child', (cells) => cells.map((c) => c.textContent));
     expect(signatures.length).toBeGreaterThanOrEqual(4);
     expect(new Set(signatures)).toEqual(new Set(['verified']));

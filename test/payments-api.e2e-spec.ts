@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
 import { connectPagaUser } from './helpers/paga-flow.js';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -26,12 +27,15 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
   let m: Merchant;
   let receiver: WebhookReceiver;
   let secret: string;
+  let db: ScratchDatabase;
 
   const momoRequests = async (reference?: string) =>
     ((await call(t.baseUrl, 'GET', '/sandbox/momo/__control/requests?operation=requesttopay')).body.data as { referenceId?: string }[]).filter((r) => !reference || r.referenceId === reference);
 
   beforeAll(async () => {
-    t = await startTestApp({ WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.2,0.2', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
+    // MoMo's API user, token and reconcile queue are per database: a database of its own (see README, Tests).
+    db = await createScratchDatabase('payments');
+    t = await startTestApp({ DATABASE_URL: db.url, WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.2,0.2', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
     m = await merchant(t, 'Unified merchant');
     receiver = await new WebhookReceiver().start();
     const endpoint = await call(t.baseUrl, 'POST', '/v1/webhooks/endpoints', { token: m.key, json: { url: receiver.url, description: 'tests' } });
@@ -42,6 +46,7 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
   afterAll(async () => {
     await t.close();
     await receiver.close();
+    await db?.drop();
   });
 
   it('creates a MoMo payment through /v1/payments; GET shows it with its history; the list filters and pages', async () => {
@@ -223,10 +228,15 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
 
 describe('Limits and webhook targets outside sandbox defaults', () => {
   let t: TestApp;
+  let db: ScratchDatabase;
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '6', VELOCITY_MAX_PAYMENTS_PER_HOUR: '2', WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+    db = await createScratchDatabase('limits');
+    t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '6', VELOCITY_MAX_PAYMENTS_PER_HOUR: '2', WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await db?.drop();
+  });
 
   it('a merchant over its rate gets 429 with Retry-After; another merchant is unaffected', async () => {
     const [a, b] = [await merchant(t, 'Busy'), await merchant(t, 'Calm')];
