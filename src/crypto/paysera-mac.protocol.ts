@@ -30,11 +30,12 @@ export function buildNormalizedString(ts: string | number, nonce: string, reques
 
 /** base64(HMAC-SHA256(key = UTF-8 bytes of the MAC key as given, normalized)), standard alphabet, padded. */
 export function computeMac(macKey: string, normalized: string): string {
-  return createHmac('sha256', Buffer.from(macKey, 'utf8')).update(normalized, 'utf8').digest('base64');
+  // A string key is used as its UTF-8 bytes, which is what the protocol says.
+  return createHmac('sha256', macKey).update(normalized, 'utf8').digest('base64');
 }
 
 export function bodyHash(body: Uint8Array | string): string {
-  return createHash('sha256').update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body).digest('base64');
+  return (typeof body === 'string' ? createHash('sha256').update(body, 'utf8') : createHash('sha256').update(body)).digest('base64');
 }
 
 /** PHP urlencode (what http_build_query uses): RFC 1738, space as "+", "~" encoded. */
