@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from './helpers/browser.js';
 import { PAGA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
 
 describe('The demo shop at /demo, driven in a real browser: connect, pay, see the signed webhook event', () => {
   let t: TestApp;
@@ -14,14 +11,9 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
   let db: ScratchDatabase;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
     db = await createScratchDatabase('demo'); // it pays with MoMo: a database of its own
     t = await startTestApp({ DATABASE_URL: db.url, WEBHOOK_POLL_MS: '100' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

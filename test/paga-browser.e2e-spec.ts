@@ -1,40 +1,27 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SCREENSHOTS, startShopPage } from './helpers/browser.js';
 import { PAGA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
 import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
-import { freePort } from './setup/global-setup.mjs';
-
-// Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(process.cwd(), 'reports', 'screenshots');
 
 describe('Paga consent in a real browser (chromium + playwright-core)', () => {
   let t: TestApp;
   let browser: Browser;
-  let shop: Server;
+  let shop: Awaited<ReturnType<typeof startShopPage>>;
   let returnUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`);
     // The merchant's frontend: a page the user lands on after the consent.
-    const port = await freePort();
-    returnUrl = `http://127.0.0.1:${port}/connected`;
-    shop = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back at the shop</h1><p id="query">${new URL(req.url!, returnUrl).search}</p>`));
-    await new Promise<void>((resolve) => shop.listen(port, '127.0.0.1', resolve));
+    shop = await startShopPage('/connected');
+    returnUrl = shop.url;
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await new Promise((resolve) => shop?.close(resolve));
+    await shop?.close();
   });
 
   it('the user logs in at Paga, approves, and lands back at the merchant with a valid consent', async () => {
