@@ -9,6 +9,8 @@ import { PayseraMacService } from '../src/crypto/paysera-mac.service.js';
 export interface MacCallResult {
   signedPerSec: number;
   unsignedPerSec: number;
+  /** Median of the per-round signed/unsigned ratios (each round measures both back to back). */
+  ratio: number;
 }
 
 async function rate(url: URL, sign: boolean, ms: number, concurrency: number, mac: PayseraMacService, agent: Agent): Promise<number> {
@@ -37,7 +39,7 @@ async function rate(url: URL, sign: boolean, ms: number, concurrency: number, ma
   return (done / ms) * 1000;
 }
 
-export async function runMacCallBench(phaseMs = 2_000, rounds = 3): Promise<MacCallResult> {
+export async function runMacCallBench(phaseMs = 600, rounds = 9): Promise<MacCallResult> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"new"}'));
@@ -48,16 +50,25 @@ export async function runMacCallBench(phaseMs = 2_000, rounds = 3): Promise<MacC
   const mac = new PayseraMacService();
   const signed: number[] = [];
   const unsigned: number[] = [];
+  const ratios: number[] = [];
   try {
     await rate(url, true, 300, 16, mac, agent); // warm-up
+    await rate(url, false, 300, 16, mac, agent);
+    // Short back-to-back pairs, the order swapped every round, so drift in the machine's speed
+    // (other processes, CPU frequency) falls on both sides of each ratio alike.
     for (let i = 0; i < rounds; i++) {
-      unsigned.push(await rate(url, false, phaseMs, 16, mac, agent));
-      signed.push(await rate(url, true, phaseMs, 16, mac, agent));
+      const first = i % 2 === 0;
+      const a = await rate(url, !first, phaseMs, 16, mac, agent);
+      const b = await rate(url, first, phaseMs, 16, mac, agent);
+      const [u, sg] = first ? [a, b] : [b, a];
+      unsigned.push(u);
+      signed.push(sg);
+      ratios.push(sg / u);
     }
   } finally {
     agent.destroy();
     await new Promise((r) => server.close(r));
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  return { signedPerSec: median(signed), unsignedPerSec: median(unsigned) };
+  return { signedPerSec: median(signed), unsignedPerSec: median(unsigned), ratio: median(ratios) };
 }

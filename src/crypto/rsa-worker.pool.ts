@@ -59,7 +59,9 @@ class PoolWorker {
   readonly pending = new Map<number, Pending>();
 
   constructor(onExit: (self: PoolWorker) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, name: 'gatehouse-rsa' });
+    // A worker only signs and decrypts small buffers: a small young generation keeps each thread's
+    // memory low under load (V8's default grows it to tens of MB per isolate).
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, name: 'gatehouse-rsa', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.worker.unref();
     // Unref before the thread is online does not stick for its port: repeat once it is up.
     this.worker.once('online', () => {
