@@ -90,6 +90,13 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
     expect(await momoRequests()).toHaveLength(sentBefore); // none of these reached MoMo
   });
 
+  it('a value a validator cannot read (an unpaired UTF-16 surrogate in an email) is a 400, not a 500', async () => {
+    // Found by the hostile-input test: validator's isEmail throws URIError on "\ud800".
+    const body = '{"provider":"momo","reference":"surrogate-1","amount":{"value":100,"currency":"EUR"},"payer":{"msisdn":"256772000001","email":"\\ud800"}}';
+    const reply = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, body, headers: { 'content-type': 'application/json' } });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+  });
+
   it('ten identical requests with one Idempotency-Key in parallel: one provider call; the others get 409 or the same answer', async () => {
     const key = `idem-${Date.now()}`;
     const replies = await Promise.all(

@@ -1,4 +1,4 @@
-import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, HttpException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppError, type FieldError } from '../errors/app-error.js';
 
 /** Flattens class-validator's tree into `{field: "a.b[0]", message}` pairs. */
@@ -14,11 +14,30 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 /**
+ * Some validators throw on input they cannot read instead of saying no (validator's isEmail calls
+ * encodeURI, which throws URIError on a lone UTF-16 surrogate such as "\ud800"). That is the
+ * caller's malformed input, not our fault: a 400, never a 500.
+ */
+class GuardedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      if (err instanceof AppError || err instanceof HttpException) throw err;
+      throw new AppError('VALIDATION_FAILED', 'The request holds a value that cannot be read (malformed text such as an unpaired UTF-16 surrogate).', {
+        errors: [{ field: metadata.data ?? metadata.type, message: 'holds a value that cannot be read' }],
+        cause: err,
+      });
+    }
+  }
+}
+
+/**
  * The global pipe: known fields only (unknown ones are an error, not silently dropped), types
  * checked, plain objects turned into DTO instances. Failures are never stored or logged as bodies.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GuardedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
