@@ -54,7 +54,8 @@ export function valueFor(doc: OpenApiDocument, schema: Schema | undefined, depth
       // Sometimes an extra field, or a prototype-polluting one.
       const extra = fc.tuple(shaped, fc.option(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'isDemo', 'merchantId', 'id', 'status'), wild))).map(([o, e]) => {
         if (!e) return o;
-        return JSON.parse(JSON.stringify(o).replace(/^\{/, `{${JSON.stringify(e[0])}:${JSON.stringify(e[1]) ?? 'null'}${Object.keys(o as object).length ? ',' : ''}`)) as unknown;
+        // A replacer function: a generated value holding "$'" or "$&" must not be read as a replacement pattern.
+        return JSON.parse(JSON.stringify(o).replace(/^\{/, () => `{${JSON.stringify(e[0])}:${JSON.stringify(e[1]) ?? 'null'}${Object.keys(o as object).length ? ',' : ''}`)) as unknown;
       });
       choices.push(shaped, extra);
       break;
