@@ -34,7 +34,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   /** Queues a job; with a singleton key, at most one such job waits at a time. */
   async send<T extends object>(queue: string, data: T, options: { afterSeconds?: number; singletonKey?: string } = {}): Promise<void> {
     await this.ensureQueue(queue);
-    await this.boss.send(queue, data, { startAfter: options.afterSeconds ?? 0, singletonKey: options.singletonKey, retryLimit: 3, retryDelay: 5 });
+    // A job here is a few provider calls: if its worker died (an instance stopped, the database went
+    // away mid-job), it is retried after a minute, not after pg-boss's default 15.
+    await this.boss.send(queue, data, { startAfter: options.afterSeconds ?? 0, singletonKey: options.singletonKey, retryLimit: 3, retryDelay: 5, expireInSeconds: 60 });
   }
 
   async work<T extends object>(queue: string, handler: JobHandler<T>): Promise<void> {
