@@ -124,6 +124,18 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
     expect(theirs.body.id).not.toBe(created[0].body.id);
   });
 
+  it('consent creation takes an Idempotency-Key too: a retry gets the same consent, not a second one', async () => {
+    const body = { provider: 'paga', psuReference: 'idem-psu', scopes: ['MERCHANT_PAYMENT'], returnUrl: RETURN_URL };
+    const key = `consent-${Date.now()}`;
+    const first = await call(t.baseUrl, 'POST', '/v1/consents', { token: m.key, json: body, headers: { 'idempotency-key': key } });
+    const again = await call(t.baseUrl, 'POST', '/v1/consents', { token: m.key, json: body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect({ status: again.status, id: again.body.id, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 201, id: first.body.id, replayed: 'true' });
+    expectProblem(await call(t.baseUrl, 'POST', '/v1/consents', { token: m.key, json: { ...body, psuReference: 'other' }, headers: { 'idempotency-key': key } }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    const listed = await call(t.baseUrl, 'GET', '/v1/consents?psuReference=idem-psu', { token: m.key });
+    expect(listed.body.data).toHaveLength(1);
+  });
+
   it('a validation failure is not stored: the same key works once the request is fixed', async () => {
     const key = `fix-${Date.now()}`;
     expectProblem(await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { ...momoPayment('fix-1'), amount: { value: -5, currency: 'EUR' } }, headers: { 'idempotency-key': key } }), 400, 'VALIDATION_FAILED');
