@@ -69,8 +69,14 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
     expect(new Set(signatures)).toEqual(new Set(['verified']));
     await page.screenshot({ path: join(SCREENSHOTS, 'demo-shop.png'), fullPage: true });
 
+    // Paysera: the payer is sent to Paysera's confirmation page (requires_action).
+    await page.selectOption('#pay-provider', 'paysera');
+    await Promise.all([page.waitForURL(/\/sandbox\/paysera\//), page.click('#pay')]);
+    await page.goto(`${t.baseUrl}/demo`);
+    await page.waitForSelector('#payments tr:has-text("requires_action")');
+
     const payments = await call(t.baseUrl, 'GET', '/v1/payments', { token: key });
-    expect(payments.body.data.map((p: { provider: string }) => p.provider).sort()).toEqual(['momo', 'paga']);
+    expect(payments.body.data.map((p: { provider: string }) => p.provider).sort()).toEqual(['momo', 'paga', 'paysera']);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -62,7 +62,7 @@ const store = window.sessionStorage;
 const CONSENT_DEFAULTS = {
   paga: { scopes: ['MERCHANT_PAYMENT', 'USER_DETAILS_REQUEST'], userData: ['FIRST_NAME', 'ACCOUNT_BALANCE'] },
   connectpay: { scopes: ['psd2-ais', 'psd2-pis'], userData: [] },
-  paysera: { scopes: ['basic', 'wallet_list', 'balance'], userData: [] },
+  paysera: { scopes: ['user_info', 'balance'], userData: [] },
 };
 const CURRENCY = { paga: 'NGN', momo: 'EUR', connectpay: 'EUR', paysera: 'EUR', paco: 'THB' };
 
@@ -146,9 +146,17 @@ function payExtras() {
   } else if (provider === 'paco') {
     const note = text(document.createElement('span'), ' hosted card page ');
     extra.append(note);
+  } else if (provider === 'paysera') {
+    extra.append(text(document.createElement('span'), ' the payer accepts on Paysera’s page '));
   } else {
     const select = document.createElement('select'); select.id = 'consent-for-pay'; select.title = 'a valid consent of the payer';
     extra.append(select);
+    if (provider === 'connectpay') {
+      // The emulator's PSU Jonas (CUS-2001) pays from his main account to a shop account.
+      const debtor = document.createElement('input'); debtor.id = 'debtor-iban'; debtor.value = 'LT443990000000010001'; debtor.size = 22; debtor.title = 'debtor IBAN (the payer)';
+      const creditor = document.createElement('input'); creditor.id = 'creditor-iban'; creditor.value = 'LT923990000000020001'; creditor.size = 22; creditor.title = 'creditor IBAN (the shop)';
+      extra.append(debtor, creditor);
+    }
   }
 }
 
@@ -181,7 +189,9 @@ $('pay').addEventListener('click', async () => {
   const body = { provider, reference: 'demo-' + Date.now(), amount: { value: Number($('amount').value), currency: $('currency').value }, description: 'Demo order' };
   if (provider === 'momo') body.payer = { msisdn: $('msisdn').value };
   else if (provider === 'paco') body.options = { flow: 'hosted' };
-  else body.consentId = $('consent-for-pay').value;
+  else if (provider !== 'paysera') body.consentId = $('consent-for-pay').value; // Paysera: the payer accepts on its page
+
+  if (provider === 'connectpay') body.options = { debtorIban: $('debtor-iban').value, creditorName: 'Demo shop', creditorIban: $('creditor-iban').value };
   try {
     const payment = await api('POST', '/v1/payments', body, crypto.randomUUID());
     say('Payment ' + payment.reference + ' is ' + payment.status + '.');
