@@ -9,7 +9,7 @@ export class PaymentOptions {
 
   constructor(
     private readonly options: Record<string, unknown> = {},
-    private readonly allowed: readonly string[],
+    allowed: readonly string[],
   ) {
     for (const key of Object.keys(options)) if (!allowed.includes(key)) this.errors.push({ field: `options.${key}`, message: `is not an option of this provider (${allowed.join(', ') || 'none'})` });
   }

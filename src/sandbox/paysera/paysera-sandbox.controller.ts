@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PAYSERA_SANDBOX_PATH } from '../sandbox-accounts.js';
 import { sendSandboxPage, sendSandboxRedirect } from '../sandbox-page.js';
-import { PAYSERA_MESSAGES } from './paysera-sandbox.constants.js';
 import { renderConfirmPage, renderErrorPage, renderLoginPage, renderMessagePage } from './paysera-sandbox.page.js';
 import { rawBodyOf } from '../../common/http/raw-body.js';
 import { matchRoute, subPath } from './paysera-sandbox.routes.js';
@@ -47,7 +46,7 @@ export class PayseraSandboxController {
 
     switch (match.operation) {
       case 'authorize':
-        return this.sendOutcome(req, res, req.method === 'GET' ? this.oauth.authorize(req.query) : this.oauth.submit(raw));
+        return this.sendOutcome(res, req.method === 'GET' ? this.oauth.authorize(req.query) : this.oauth.submit(raw));
       case 'transaction.page':
         return this.sendConfirmation(res, req.method === 'GET' ? this.confirmation.show(match.params.key!) : this.confirmation.submit(match.params.key!, raw));
       case 'token':
@@ -77,7 +76,7 @@ export class PayseraSandboxController {
     }
   }
 
-  private sendOutcome(req: Request, res: Response, outcome: AuthorizeOutcome): void {
+  private sendOutcome(res: Response, outcome: AuthorizeOutcome): void {
     switch (outcome.kind) {
       case 'error-page':
         return sendSandboxPage(res, outcome.status, (csp) => renderErrorPage(outcome.title, outcome.message, csp), { hasForm: false });
