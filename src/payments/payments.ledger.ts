@@ -71,9 +71,11 @@ export class PaymentsLedger {
    * Concurrent requests may each pass the check (a soft limit); a replay of a recorded reference
    * is never refused.
    */
-  private async checkVelocity(intent: PaymentIntent, payerRef: string): Promise<void> {
+  private async checkVelocity(intent: PaymentIntent): Promise<void> {
     const { maxPaymentsPerHour, maxAmountPerDay } = this.config.velocity;
     if (!maxPaymentsPerHour && !maxAmountPerDay) return;
+    const payerRef = intent.payerRef ?? (intent.consentId ? await this.psuOf(intent.consentId) : undefined);
+    if (!payerRef) return;
     const [row] = (await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS recent,
               coalesce(sum(amount_minor) FILTER (WHERE currency = $3), 0)::text AS day_total,
@@ -94,9 +96,7 @@ export class PaymentsLedger {
   async begin(intent: PaymentIntent): Promise<Begun> {
     const repo = this.dataSource.getRepository(Payment);
     const print = fingerprint(intent);
-    // Who pays: given (a wallet number), else the PSU of the consent the money comes from.
-    const payerRef = intent.payerRef ?? (intent.consentId ? await this.psuOf(intent.consentId) : undefined);
-    if (payerRef) await this.checkVelocity(intent, payerRef);
+    await this.checkVelocity(intent);
     const values = {
         merchantId: intent.merchantId,
         provider: intent.provider,
@@ -109,28 +109,28 @@ export class PaymentsLedger {
         requestFingerprint: print,
         providerReference: intent.providerReference ?? null,
         callbackTokenHash: intent.callbackTokenHash ?? null,
-        payerRef: payerRef ?? null,
+        payerRef: intent.payerRef ?? null,
         description: intent.description ?? null,
         providerResult: null,
         lastError: null,
     } satisfies Partial<Payment>;
-    // Plain SQL on this hot path; a new row comes back with its generated columns, no second read.
     // Plain SQL on this hot path: the row, its first history entry and its `payment.created` event
     // in one statement; a new row comes back with its generated columns, no second read.
     const [generated] = (await this.dataSource.query(
       `WITH created AS (
          INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash, payer_ref, description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12)
+         -- Who pays: given (a wallet number), else the PSU of the consent the money comes from.
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, coalesce($11, (SELECT 'psu:' || psu_id FROM consents WHERE id = $3)), $12)
          ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
          RETURNING *, NULL::text AS previous_status
        ), history AS (
          INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, NULL, status, 'created' FROM created
        ), ${PAYMENT_EVENT_CTES('created', "'payment.created'")}
-       SELECT id, created_at, updated_at FROM created`,
+       SELECT id, created_at, updated_at, payer_ref FROM created`,
       [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description],
-    )) as { id: string; created_at: Date; updated_at: Date }[];
+    )) as { id: string; created_at: Date; updated_at: Date; payer_ref: string | null }[];
     if (generated) {
-      return { payment: repo.create({ ...values, id: generated.id, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
+      return { payment: repo.create({ ...values, id: generated.id, payerRef: generated.payer_ref, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
     }
     const payment = await repo.findOneByOrFail({ merchantId: intent.merchantId, provider: intent.provider, kind: intent.kind, reference: intent.reference });
     if (payment.requestFingerprint !== print) {
@@ -139,6 +139,7 @@ export class PaymentsLedger {
     return { payment, isNew: false };
   }
 
+  /** The payer key of a consent's payments, as the INSERT in `begin` derives it. */
   private async psuOf(consentId: string): Promise<string | undefined> {
     const [row] = (await this.dataSource.query(`SELECT psu_id FROM consents WHERE id = $1`, [consentId])) as { psu_id: string }[];
     return row ? `psu:${row.psu_id}` : undefined;
