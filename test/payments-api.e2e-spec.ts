@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
-import { connectPagaUser } from './helpers/paga-flow.js';
+import { validPagaConsent } from './helpers/flows.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
@@ -145,7 +145,7 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
   });
 
   it("a provider's 500 is stored with the key and replayed, without a second provider call", async () => {
-    const consentId = await connectPagaUser(t.baseUrl, m.key, RETURN_URL);
+    const { consentId } = await validPagaConsent({ api: t.baseUrl, key: m.key, returnUrl: RETURN_URL });
     await call(t.baseUrl, 'POST', '/sandbox/paga/__control/fail-next', { json: { operation: 'merchantPayment', httpStatus: 500 } });
     const pagaCalls = async () => (await call(t.baseUrl, 'GET', '/sandbox/paga/__control/requests?operation=merchantPayment')).body.data.length as number;
     const before = await pagaCalls();
@@ -160,7 +160,7 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
   });
 
   it('consent and payment changes reach the endpoint as Standard Webhooks that verify; an event id is its webhook-id', async () => {
-    const consentId = await connectPagaUser(t.baseUrl, m.key, RETURN_URL, { psuReference: 'hooked' });
+    const { consentId } = await validPagaConsent({ api: t.baseUrl, key: m.key, returnUrl: RETURN_URL, psuReference: 'hooked' });
     const paid = await call(t.baseUrl, 'POST', '/v1/payments', { token: m.key, json: { provider: 'paga', consentId, reference: 'hooked-1', amount: { value: 500_00, currency: 'NGN' } } });
     expect(paid.status).toBe(201);
     expect(paid.body.status).toBe('succeeded');

@@ -1,8 +1,7 @@
+import { CONNECTPAY_ACCOUNTS, PACO_APPROVED_CARD, validConnectPayConsent } from './helpers/provider-flows.js';
 import { call, expectProblem, startTestApp, ADMIN_TOKEN, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
-const JONAS_MAIN_IBAN = 'LT443990000000010001'; // the emulator's CUS-2001 account
-const BUSINESS_IBAN = 'LT923990000000020001';
 
 /** Every provider behind POST /v1/payments: the same request shape, the same statuses, the same rows. */
 describe('One payments API over ConnectPay, Paysera and PACO', () => {
@@ -32,7 +31,7 @@ describe('One payments API over ConnectPay, Paysera and PACO', () => {
   });
 
   it('PACO direct: an approved card is succeeded (authorised); refund before settlement is a 409; cancel voids it, once', async () => {
-    const card = { number: '4111111111111111', expiryMMYY: '1230', cvv: '123' };
+    const card = PACO_APPROVED_CARD;
     const bad = expectProblem(await pay({ provider: 'paco', reference: 'paco-d-0', amount: { value: 500, currency: 'THB' }, options: { flow: 'direct', card: { number: '41x' } } }), 400, 'VALIDATION_FAILED');
     expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['options.card.cvv', 'options.card.expiryMMYY', 'options.card.number']);
     const created = await pay({ provider: 'paco', reference: 'paco-d-1', amount: { value: 990_00, currency: 'THB' }, options: { flow: 'direct', card } });
@@ -60,24 +59,19 @@ describe('One payments API over ConnectPay, Paysera and PACO', () => {
   });
 
   it('ConnectPay: a PIS payment from the consenting PSU; options are checked by name', async () => {
-    const consent = await call(t.baseUrl, 'POST', '/v1/consents', { token: key, json: { provider: 'connectpay', psuReference: 'jonas', scopes: ['psd2-ais', 'psd2-pis'], returnUrl: RETURN_URL } });
-    await call(t.baseUrl, 'POST', '/sandbox/connectpay/__control/next-decision', { json: { decision: 'approve', person: 'jonas', customer: 'CUS-2001' } });
-    const toConnectPay = await fetch(consent.body.authorizationUrl, { redirect: 'manual' });
-    const back = await fetch(toConnectPay.headers.get('location')!, { redirect: 'manual' });
-    expect((await fetch(back.headers.get('location')!, { redirect: 'manual' })).status).toBe(303);
-
-    const missing = expectProblem(await pay({ provider: 'connectpay', consentId: consent.body.id, reference: 'cp-0', amount: { value: 100, currency: 'EUR' } }), 400, 'VALIDATION_FAILED');
+    const { consentId } = await validConnectPayConsent(t.baseUrl, key, RETURN_URL, { psuReference: 'jonas' });
+    const missing = expectProblem(await pay({ provider: 'connectpay', consentId: consentId, reference: 'cp-0', amount: { value: 100, currency: 'EUR' } }), 400, 'VALIDATION_FAILED');
     expect(missing.errors.map((e: { field: string }) => e.field).sort()).toEqual(['options.creditorIban', 'options.creditorName', 'options.debtorIban']);
     const created = await pay({
       provider: 'connectpay',
-      consentId: consent.body.id,
+      consentId: consentId,
       reference: 'cp-1',
       amount: { value: 10_25, currency: 'EUR' },
       description: 'Invoice 7',
-      options: { debtorIban: JONAS_MAIN_IBAN, creditorName: 'Shop UAB', creditorIban: BUSINESS_IBAN },
+      options: { debtorIban: CONNECTPAY_ACCOUNTS.jonasMain.iban, creditorName: 'Shop UAB', creditorIban: CONNECTPAY_ACCOUNTS.business.iban },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ provider: 'connectpay', kind: 'charge', consentId: consent.body.id, amount: { value: 1025, currency: 'EUR' } });
+    expect(created.body).toMatchObject({ provider: 'connectpay', kind: 'charge', consentId: consentId, amount: { value: 1025, currency: 'EUR' } });
     expect(['pending', 'succeeded']).toContain(created.body.status);
   });
 
