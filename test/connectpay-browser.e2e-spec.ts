@@ -1,28 +1,23 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, startShopPage } from './helpers/browser.js';
+import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
 import { CONNECTPAY_SANDBOX_OTP, CONNECTPAY_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
-import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
 
 describe('ConnectPay consent in a real browser (chromium + playwright-core)', () => {
+  let scene: BrowserScene;
   let t: TestApp;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShopPage>>;
   let returnUrl: string;
 
   beforeAll(async () => {
-    // The merchant's frontend: a page the user lands on after the consent.
-    shop = await startShopPage('/connected');
-    returnUrl = shop.url;
-    t = await startTestApp();
-    browser = await launchChromium();
-  });
+    // The merchant's frontend: the page the user lands on afterwards.
+    scene = await startBrowserScene('/connected');
+    ({ t, browser } = scene);
+    returnUrl = scene.shop.url;
+  }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await shop?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('the person signs in with password and one-time code, picks the business customer, and lands back with a consent bound to it', async () => {
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });

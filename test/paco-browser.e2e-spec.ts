@@ -1,27 +1,22 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, startShopPage } from './helpers/browser.js';
-import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
+import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
 
 describe("2C2P PACO's hosted payment page in a real browser (chromium + playwright-core)", () => {
+  let scene: BrowserScene;
   let t: TestApp;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShopPage>>;
   let returnUrl: string;
 
   beforeAll(async () => {
-    // The merchant's frontend: the page the payer lands on after paying.
-    shop = await startShopPage('/paid');
-    returnUrl = shop.url;
-    t = await startTestApp();
-    browser = await launchChromium();
+    // The merchant's frontend: the page the user lands on afterwards.
+    scene = await startBrowserScene('/paid');
+    ({ t, browser } = scene);
+    returnUrl = scene.shop.url;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await shop?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('the payer pays with a test card on the hosted page and lands back at the shop; the payment is succeeded', async () => {
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser card shop', allowedReturnUrls: [returnUrl] } });

@@ -1,27 +1,23 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, startShopPage } from './helpers/browser.js';
+import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
 import { PAYSERA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
-import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
 
 describe('Paysera in a real browser (chromium + playwright-core)', () => {
+  let scene: BrowserScene;
   let t: TestApp;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShopPage>>;
   let returnUrl: string;
 
   beforeAll(async () => {
-    shop = await startShopPage('/connected');
-    returnUrl = shop.url;
-    t = await startTestApp();
-    browser = await launchChromium();
-  });
+    // The merchant's frontend: the page the user lands on afterwards.
+    scene = await startBrowserScene('/connected');
+    ({ t, browser } = scene);
+    returnUrl = scene.shop.url;
+  }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await shop?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('the user connects their wallet on Paysera’s page, then accepts a payment on its confirmation page', async () => {
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort } from '../setup/global-setup.mjs';
+import { startTestApp, type TestApp } from './test-app.js';
 
 // Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,4 +31,28 @@ export async function startShopPage(path: string): Promise<{ url: string; server
   const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back at the shop</h1><p id="query">${new URL(req.url!, url).search}</p>`));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url, server, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A browser test's world: the merchant's shop page, the app, and chromium; closed in reverse. */
+export interface BrowserScene {
+  t: TestApp;
+  browser: Browser;
+  shop: Awaited<ReturnType<typeof startShopPage>>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserScene(shopPath: string): Promise<BrowserScene> {
+  const shop = await startShopPage(shopPath);
+  const t = await startTestApp();
+  const browser = await launchChromium();
+  return {
+    t,
+    browser,
+    shop,
+    close: async () => {
+      await browser.close();
+      await t.close();
+      await shop.close();
+    },
+  };
 }
