@@ -37,19 +37,12 @@ export class PacoPaymentAdapter implements PaymentProviderAdapter, OnModuleInit 
     const card = options.object('card', { required: flow === 'direct' });
     const extra: { field: string; message: string }[] = [];
     if (flow === 'hosted' && !returnUrl) extra.push({ field: 'options.returnUrl', message: 'is required (the merchant has no allowed return URL)' });
-    const cardFields = card ? new PaymentOptions(card, ['number', 'expiryMMYY', 'cvv', 'holderName']) : undefined;
+    const cardFields = card ? new PaymentOptions(card, ['number', 'expiryMMYY', 'cvv', 'holderName'], 'options.card') : undefined;
     const number = cardFields?.string('number', { required: true, pattern: /^\d{12,19}$/ });
     const expiryMMYY = cardFields?.string('expiryMMYY', { required: true, pattern: /^(0[1-9]|1[0-2])\d{2}$/ });
     const cvv = cardFields?.string('cvv', { required: true, pattern: /^\d{3,4}$/ });
     const holderName = cardFields?.string('holderName', { max: 100 });
-    try {
-      cardFields?.check();
-    } catch (err) {
-      // Name the nested fields as the caller sent them.
-      const errors = (err as { errors?: { field: string; message: string }[] }).errors ?? [];
-      extra.push(...errors.map((e) => ({ ...e, field: e.field.replace(/^options\./, 'options.card.') })));
-    }
-    options.check(extra);
+    options.check([...extra, ...(cardFields?.problems() ?? [])]);
     const { payment } = await this.payments.create(merchant, {
       orderNo: request.reference,
       amountMinor: request.amount.value,

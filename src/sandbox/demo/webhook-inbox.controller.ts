@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppError } from '../../common/errors/app-error.js';
@@ -31,7 +31,7 @@ export class WebhookInboxController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Receives webhooks for the demo page (a stand-in merchant endpoint)' })
   @ApiProblems('NOT_FOUND')
-  receive(@Param('inbox') inbox: string, @Req() req: Request, @Headers() headers: Record<string, string>, @Body() _body: unknown): void {
+  receive(@Param('inbox') inbox: string, @Req() req: Request, @Headers() headers: Record<string, string>): void {
     if (!INBOX_ID.test(inbox)) throw new AppError('NOT_FOUND', 'No such inbox.');
     if (!this.inboxes.has(inbox) && this.inboxes.size >= MAX_INBOXES) this.inboxes.delete(this.inboxes.keys().next().value!);
     const list = this.inboxes.get(inbox) ?? [];
