@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { loggingOptions } from './common/logging/logging.options.js';
+import { createRootLogger, loggingOptions, ROOT_LOGGER } from './common/logging/logging.options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.options.js';
@@ -23,11 +23,14 @@ import { SandboxModule } from './sandbox/sandbox.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    const logger = createRootLogger(config);
     return {
       module: AppModule,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      exports: [ROOT_LOGGER],
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggingOptions(config)),
+        LoggerModule.forRoot(loggingOptions(logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.databasePoolSize), retryAttempts: 2, retryDelay: 1_000 }),
         DatabaseModule,
         JobsModule.forRoot(databaseUrl),

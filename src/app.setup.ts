@@ -1,12 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ProblemDetailsFilter, problemDetailsErrorHandler } from './common/errors/problem-details.filter.js';
 import { keepRawBody } from './common/http/raw-body.js';
-import { requestId } from './common/logging/logging.options.js';
+import { requestLogging, ROOT_LOGGER } from './common/logging/logging.options.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -34,11 +34,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   app.disable('x-powered-by');
   // An API answer is not a cacheable page: no per-response body hash.
   app.set('etag', false);
-  // First of all, so that even a body-parser error carries the request id.
-  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    requestId(req, res);
-    next();
-  });
+  // First of all, so that even a body-parser error carries the request id and is logged.
+  app.use(requestLogging(app.get<Logger>(ROOT_LOGGER)));
   app.use(
     helmet({
       // Upgrading to https only makes sense where https is served; the sandbox is plain http.

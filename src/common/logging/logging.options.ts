@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -45,20 +47,63 @@ export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerRe
   return id;
 }
 
-/** Structured JSON logs, one line per request with its id; headers are never logged. */
-export function loggingOptions(config: AppConfig): Params {
-  return {
-    pinoHttp: {
+/** The id of the request being served, for every line logged while serving it. */
+export const requestContext = new AsyncLocalStorage<string>();
+
+/** The one pino logger of an app; `configureApp` logs requests through it, Nest's Logger too. */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/**
+ * Structured JSON logs with secrets redacted. The request id joins a line through `mixin`, which
+ * runs only when a line is written: pino-http's two child loggers per request (each redacting
+ * its bindings) cost more CPU than the rest of an authenticated read, logged or not.
+ */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
       level: config.logLevel,
-      genReqId: requestId,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      mixin: () => {
+        const id = requestContext.getStore();
+        return id === undefined ? {} : { reqId: id };
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
-      quietReqLogger: true,
     },
+    destination,
+  );
+}
+
+/**
+ * nestjs-pino on our logger: Nest's Logger writes through it. Its per-request middleware is not
+ * mounted (no routes): `requestLogging` gives the request its id and its line.
+ */
+export function loggingOptions(logger: Logger): Params {
+  return { pinoHttp: { logger }, useExisting: true, forRoutes: [] };
+}
+
+// Probes poll these every few seconds; a line each would drown the log.
+const QUIET_URLS = new Set(['/health', '/health/ready']);
+
+/**
+ * First middleware of the app: gives the request its id (echoed as X-Request-Id), runs the rest
+ * of the request inside `requestContext`, and writes one line when the response is done: info
+ * for 2xx/3xx, warn for 4xx, error for 5xx, warn when the client went away first.
+ */
+export function requestLogging(logger: Logger) {
+  return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void => {
+    const id = requestId(req, res);
+    const url = req.url;
+    if (!QUIET_URLS.has(url ?? '')) {
+      const started = performance.now();
+      res.once('close', () => {
+        const status = res.statusCode;
+        const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+        if (!logger.isLevelEnabled(level)) return;
+        logger[level](
+          { req: { id, method: req.method, url: redactUrl(url) }, res: { statusCode: status }, responseTime: Math.round(performance.now() - started) },
+          res.writableFinished ? (status >= 500 ? 'request errored' : 'request completed') : 'request aborted',
+        );
+      });
+    }
+    requestContext.run(id, next);
   };
 }
