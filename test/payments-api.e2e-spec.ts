@@ -1,5 +1,10 @@
 import { Webhook } from 'standardwebhooks';
+import { RequestMethod } from '@nestjs/common';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { IdempotencyInterceptor } from '../src/idempotency/idempotency.interceptor.js';
+import { MerchantGuard } from '../src/merchants/merchant.guard.js';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
 import { validPagaConsent } from './helpers/flows.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
@@ -134,6 +139,27 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
     expectProblem(await call(t.baseUrl, 'POST', '/v1/consents', { token: m.key, json: { ...body, psuReference: 'other' }, headers: { 'idempotency-key': key } }), 422, 'IDEMPOTENCY_KEY_REUSED');
     const listed = await call(t.baseUrl, 'GET', '/v1/consents?psuReference=idem-psu', { token: m.key });
     expect(listed.body.data).toHaveLength(1);
+  });
+
+  it('every merchant POST honours Idempotency-Key: a route without @Idempotent() fails here', () => {
+    const posts: string[] = [];
+    const missing: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        if (typeof metatype !== 'function') continue;
+        const classGuards = (Reflect.getMetadata(GUARDS_METADATA, metatype) ?? []) as unknown[];
+        for (const name of Object.getOwnPropertyNames(metatype.prototype)) {
+          const handler = metatype.prototype[name] as unknown;
+          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+          const guards = [...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) ?? []) as unknown[])];
+          if (!guards.includes(MerchantGuard)) continue;
+          posts.push(`${metatype.name}.${name}`);
+          if (!((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[]).includes(IdempotencyInterceptor)) missing.push(`${metatype.name}.${name}`);
+        }
+      }
+    }
+    expect(posts.length).toBeGreaterThanOrEqual(22);
+    expect(missing).toEqual([]);
   });
 
   it('a validation failure is not stored: the same key works once the request is fixed', async () => {

@@ -9,6 +9,7 @@ import { MerchantGuard } from '../merchants/merchant.guard.js';
 import { ConsentFlowService } from './consent-flow.service.js';
 import { ConsentsService } from './consents.service.js';
 import { ConsentPage, ConsentView, CreateConsentDto, ListConsentsQuery } from './dto/consent.dto.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('Consents')
 @ApiBearerAuth('merchant-key')
@@ -23,6 +24,7 @@ export class ConsentsController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: "Start a consent: returns the URL to send the user's browser to" })
   @ApiCreatedResponse({ type: ConsentView })
   @ApiProblems('VALIDATION_FAILED', 'MALFORMED_JSON')

@@ -1,5 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { IDEMPOTENCY_CONFIG, loadIdempotencyConfig } from './idempotency.config.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
@@ -7,13 +6,14 @@ import { IdempotencyStore } from './idempotency.store.js';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-/** Idempotency-Key for every merchant POST, stored in Postgres; expired keys are pruned. */
+/**
+ * Idempotency-Key for every merchant POST (`@Idempotent()` on the route), stored in Postgres;
+ * expired keys are pruned. Global, so that any controller's module can build the interceptor.
+ */
+@Global()
 @Module({
-  providers: [
-    { provide: IDEMPOTENCY_CONFIG, useFactory: loadIdempotencyConfig, inject: [AppConfig] },
-    IdempotencyStore,
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-  ],
+  providers: [{ provide: IDEMPOTENCY_CONFIG, useFactory: loadIdempotencyConfig, inject: [AppConfig] }, IdempotencyStore, IdempotencyInterceptor],
+  exports: [IDEMPOTENCY_CONFIG, IdempotencyStore, IdempotencyInterceptor],
 })
 export class IdempotencyModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotencyModule.name);

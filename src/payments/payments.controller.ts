@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decodeCursor, encodeCursor } from '../common/paging/cursor.js';
 import { ApiProblems } from '../common/swagger/api-problems.decorator.js';
 import { uuidParam } from '../common/validation/validation.pipe.js';
@@ -9,12 +9,7 @@ import { MerchantGuard } from '../merchants/merchant.guard.js';
 import { PaymentView } from './dto/payment.dto.js';
 import { CreatePaymentDto, ListPaymentsQuery, PaymentPage, ProvidersView, RefundPaymentDto } from './dto/unified-payment.dto.js';
 import { PaymentsService } from './payments.service.js';
-
-const IDEMPOTENCY_HEADER_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Any unique string (a UUID): a retry with the same key gets the first answer, never a second payment. Kept 24 hours.',
-};
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('Payments')
 @ApiBearerAuth('merchant-key')
@@ -25,9 +20,9 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post()
+  @Idempotent()
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Create a payment with any configured provider; one status vocabulary for all' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: PaymentView })
   @ApiProblems('VALIDATION_FAILED', 'MALFORMED_JSON', 'NOT_FOUND', 'UNPROCESSABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'VELOCITY_LIMIT_EXCEEDED', 'CONSENT_NOT_ACTIVE', 'CONSENT_SCOPE_MISSING', 'PROVIDER_REJECTED', 'PROVIDER_ERROR', 'PROVIDER_TIMEOUT', 'PROVIDER_UNAVAILABLE')
   async create(@CurrentMerchant() merchant: Merchant, @Body() body: CreatePaymentDto): Promise<PaymentView> {
@@ -65,10 +60,10 @@ export class PaymentsController {
   }
 
   @Post(':id/refund')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Refund a succeeded payment, in full or in part, where the provider can' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiOkResponse({ type: PaymentView })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'PROVIDER_OPERATION_UNSUPPORTED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'PROVIDER_REJECTED', 'PROVIDER_ERROR', 'PROVIDER_TIMEOUT', 'PROVIDER_UNAVAILABLE')
   async refund(@CurrentMerchant() merchant: Merchant, @Param('id', uuidParam('id')) id: string, @Body() body: RefundPaymentDto): Promise<PaymentView> {
@@ -76,10 +71,10 @@ export class PaymentsController {
   }
 
   @Post(':id/cancel')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Cancel a payment before the money moves for good (a void), where the provider can' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiOkResponse({ type: PaymentView })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'PROVIDER_OPERATION_UNSUPPORTED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'PROVIDER_REJECTED', 'PROVIDER_ERROR', 'PROVIDER_TIMEOUT', 'PROVIDER_UNAVAILABLE')
   async cancel(@CurrentMerchant() merchant: Merchant, @Param('id', uuidParam('id')) id: string): Promise<PaymentView> {

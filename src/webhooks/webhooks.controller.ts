@@ -21,6 +21,7 @@ import {
 } from './dto/webhook.dto.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 import { WebhookEventsService } from './webhook-events.service.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 @ApiTags('Webhooks')
 @ApiBearerAuth('merchant-key')
@@ -35,6 +36,7 @@ export class WebhooksController {
   ) {}
 
   @Post('endpoints')
+  @Idempotent()
   @ApiOperation({ summary: 'Register an endpoint; the answer carries its signing secret, shown once' })
   @ApiCreatedResponse({ type: WebhookEndpointWithSecretView })
   @ApiProblems('VALIDATION_FAILED', 'MALFORMED_JSON', 'WEBHOOK_URL_NOT_ALLOWED')
@@ -76,6 +78,7 @@ export class WebhooksController {
   }
 
   @Post('endpoints/:id/rotate-secret')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret (shown once); the old one keeps signing too for WEBHOOK_SECRET_GRACE_S' })
   @ApiOkResponse({ type: WebhookEndpointWithSecretView })
@@ -105,6 +108,7 @@ export class WebhooksController {
   }
 
   @Post('events/:id/replay')
+  @Idempotent()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send an event again, with the same webhook-id' })
   @ApiOkResponse({ type: ReplayView })

@@ -12,6 +12,7 @@ import { PaymentView } from '../../payments/dto/payment.dto.js';
 import { ConnectPayAisService } from './connectpay-ais.service.js';
 import { ConnectPayPaymentsService, paymentOrderNoOf } from './connectpay-payments.service.js';
 import { AccountsQuery, AccountsView, BalancesView, ConnectPayPaymentDto, TransactionPageView, TransactionsQuery } from './dto/connectpay.dto.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 /** A ConnectPay account id in a path: opaque, but plain. */
 function accountIdOf(value: string): string {
@@ -68,6 +69,7 @@ export class ConnectPayController {
   }
 
   @Post('payments')
+  @Idempotent()
   @RequireScopes('payments')
   @ApiOperation({ summary: "Initiate a payment from the PSU's account (psd2-pis); the reference makes it idempotent" })
   @ApiCreatedResponse({ type: PaymentView, description: 'Created now: pending (ConnectPay received it), or failed when ConnectPay rejected it at once' })

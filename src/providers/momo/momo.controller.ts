@@ -11,6 +11,7 @@ import { MomoAccountHolderView, MomoBalanceView, MomoCollectionDto, MomoDisburse
 import { MomoAccountsService } from './momo-accounts.service.js';
 import { MomoPaymentsService } from './momo-payments.service.js';
 import { MOMO_PRODUCTS, type MomoProduct } from './momo.config.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const productPipe = new ParseEnumPipe(MOMO_PRODUCTS, {
   exceptionFactory: () => new AppError('VALIDATION_FAILED', 'Unknown MoMo product.', { errors: [{ field: 'product', message: `must be one of: ${MOMO_PRODUCTS.join(', ')}` }] }),
@@ -28,6 +29,7 @@ export class MomoController {
   ) {}
 
   @Post('collections')
+  @Idempotent()
   @HttpCode(202)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Request a payment from a MoMo wallet (request to pay); the outcome arrives later' })
@@ -47,6 +49,7 @@ export class MomoController {
   }
 
   @Post('disbursements')
+  @Idempotent()
   @HttpCode(202)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Pay out to a MoMo wallet (transfer); the outcome arrives later' })

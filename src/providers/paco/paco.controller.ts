@@ -8,6 +8,7 @@ import { MerchantGuard } from '../../merchants/merchant.guard.js';
 import { ORDER_NO, PacoAmountDto, PacoDirectPaymentDto, PacoHostedPaymentDto, PacoPaymentView, PacoTransactionsQuery, PacoTransactionsView, PacoTransactionView } from './dto/paco.dto.js';
 import { PacoActionsService } from './paco-actions.service.js';
 import { PacoPaymentsService } from './paco-payments.service.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 /** `:orderNo` is the merchant's order number: the same pattern as in the bodies. */
 const orderNoPipe: PipeTransform<string, string> = {
@@ -29,6 +30,7 @@ export class PacoController {
   ) {}
 
   @Post('payments')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: "Start a card payment on PACO's hosted page: answers requires_action with the page URL (nextAction); the orderNo makes it idempotent" })
@@ -40,6 +42,7 @@ export class PacoController {
   }
 
   @Post('payments/direct')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Pay with card details server to server (PACO nonUi): succeeded (authorised), failed, requires_action (3-D Secure) or pending' })
@@ -69,6 +72,7 @@ export class PacoController {
   }
 
   @Post('payments/:orderNo/void')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiParam({ name: 'orderNo', description: 'Your order number' })
@@ -81,6 +85,7 @@ export class PacoController {
   }
 
   @Post('payments/:orderNo/settle')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiParam({ name: 'orderNo', description: 'Your order number' })
@@ -93,6 +98,7 @@ export class PacoController {
   }
 
   @Post('payments/:orderNo/refund')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiParam({ name: 'orderNo', description: 'Your order number' })

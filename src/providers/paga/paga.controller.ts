@@ -8,6 +8,7 @@ import { MerchantGuard } from '../../merchants/merchant.guard.js';
 import { PaymentView } from '../../payments/dto/payment.dto.js';
 import { PagaBalanceView, PagaPaymentDto, PagaTransferDto, PagaUserView } from './dto/paga.dto.js';
 import { PagaOperationsService } from './paga-operations.service.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 @ApiTags('Paga Connect')
 @ApiBearerAuth('merchant-key')
@@ -18,6 +19,7 @@ export class PagaController {
   constructor(private readonly paga: PagaOperationsService) {}
 
   @Post('payments')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: "Charge the user's Paga wallet (merchant payment); the reference makes it idempotent" })
@@ -28,6 +30,7 @@ export class PagaController {
   }
 
   @Post('transfers')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: "Send money to a Paga user's phone number (money transfer); the reference makes it idempotent" })

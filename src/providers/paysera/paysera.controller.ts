@@ -18,6 +18,7 @@ import { PayseraAccountService } from './paysera-account.service.js';
 import { PayseraAllowancesService } from './paysera-allowances.service.js';
 import { PayseraTransactionsService } from './paysera-transactions.service.js';
 import { allowanceView, transactionView } from './paysera.views.js';
+import { Idempotent } from '../../idempotency/idempotent.decorator.js';
 
 const id = () => Param('id', uuidParam('id'));
 
@@ -52,6 +53,7 @@ export class PayseraController {
   }
 
   @Post('transactions')
+  @Idempotent()
   @HttpCode(201)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Create a payment as a Paysera transaction; it waits for the payer (requires_action with nextAction.redirectUrl)' })
@@ -70,6 +72,7 @@ export class PayseraController {
   }
 
   @Post('transactions/:id/reserve')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: "Accept the payment for its consent's user: with their token (initiate_transfers) or from their allowance; the funds are held" })
@@ -80,6 +83,7 @@ export class PayseraController {
   }
 
   @Post('transactions/:id/confirm')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Confirm an accepted (reserved) payment: the money moves; succeeded' })
@@ -90,6 +94,7 @@ export class PayseraController {
   }
 
   @Post('transactions/:id/revoke')
+  @Idempotent()
   @HttpCode(200)
   @RequireScopes('payments')
   @ApiOperation({ summary: 'Revoke a payment that is not confirmed yet (a reservation is released); canceled' })
@@ -100,6 +105,7 @@ export class PayseraController {
   }
 
   @Post('consents/:id/allowances')
+  @Idempotent()
   @HttpCode(201)
   @RequireScopes('payments')
   @ApiOperation({ summary: "Ask for an allowance on the user's wallet (consent scope initiate_transfers); the reference makes it idempotent" })
