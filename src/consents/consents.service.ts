@@ -11,6 +11,7 @@ import { Consent } from './consent.entity.js';
 import { Psu } from './psu.entity.js';
 import { Token } from './token.entity.js';
 import { recordEvent } from '../webhooks/outbox.js';
+import { prepared, runPrepared } from '../database/prepared-statement.js';
 
 /** How long a user has to finish a consent in their browser before it expires. */
 export const AUTHORIZATION_WINDOW_MS = 30 * 60_000;
@@ -22,6 +23,26 @@ export interface NewConsent {
   userData?: string[];
   returnUrl: string;
 }
+
+// Find-or-create the PSU, create the consent, record its first history entry: one statement.
+// The consent's columns are named (not *): a prepared statement's result shape must not change
+// when a migration adds a column.
+const CREATE_CONSENT = prepared(
+  'consent_create',
+  `WITH psu AS (
+     INSERT INTO psus (merchant_id, provider, external_ref) VALUES ($1, $2, $3)
+     ON CONFLICT (merchant_id, provider, external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref
+     RETURNING id, provider_subject, created_at
+   ), consent AS (
+     INSERT INTO consents (merchant_id, psu_id, provider, status, scopes_requested, user_data_requested, return_url, expires_at)
+     SELECT $1, psu.id, $2, 'received', $4::text[], $5::text[], $6, now() + make_interval(secs => $7) FROM psu
+     RETURNING id, merchant_id, psu_id, provider, status, scopes_requested, scopes_granted, user_data_requested, user_data_granted,
+               return_url, expires_at, provider_subject, last_error, created_at, updated_at
+   ), event AS (
+     INSERT INTO consent_events (consent_id, from_status, to_status, cause) SELECT id, NULL, 'received', 'created by the merchant' FROM consent
+   )
+   SELECT consent.*, psu.provider_subject AS psu_subject, psu.created_at AS psu_created_at FROM consent, psu`,
+);
 
 interface ConsentRow {
   id: string;
@@ -83,23 +104,9 @@ export class ConsentsService {
 
   async create(merchant: Merchant, input: NewConsent): Promise<ConsentWithPsu> {
     this.validate(merchant, input);
-    // One statement, so one round trip and atomic: find-or-create the PSU, create the consent,
-    // record its first history entry.
-    const [row] = (await this.dataSource.query(
-      `WITH psu AS (
-         INSERT INTO psus (merchant_id, provider, external_ref) VALUES ($1, $2, $3)
-         ON CONFLICT (merchant_id, provider, external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref
-         RETURNING id, provider_subject, created_at
-       ), consent AS (
-         INSERT INTO consents (merchant_id, psu_id, provider, status, scopes_requested, user_data_requested, return_url, expires_at)
-         SELECT $1, psu.id, $2, 'received', $4::text[], $5::text[], $6, now() + make_interval(secs => $7) FROM psu
-         RETURNING *
-       ), event AS (
-         INSERT INTO consent_events (consent_id, from_status, to_status, cause) SELECT id, NULL, 'received', 'created by the merchant' FROM consent
-       )
-       SELECT consent.*, psu.provider_subject AS psu_subject, psu.created_at AS psu_created_at FROM consent, psu`,
-      [merchant.id, input.provider, input.psuReference, [...new Set(input.scopes)], [...new Set(input.userData ?? [])], input.returnUrl, AUTHORIZATION_WINDOW_MS / 1000],
-    )) as ConsentRow[];
+    const {
+      rows: [row],
+    } = await runPrepared<ConsentRow>(this.dataSource, CREATE_CONSENT, [merchant.id, input.provider, input.psuReference, [...new Set(input.scopes)], [...new Set(input.userData ?? [])], input.returnUrl, AUTHORIZATION_WINDOW_MS / 1000]);
     const psu = Object.assign(new Psu(), { id: row.psu_id, merchantId: merchant.id, provider: input.provider, externalRef: input.psuReference, providerSubject: row.psu_subject, createdAt: row.psu_created_at });
     const consent = Object.assign(new Consent(), {
       id: row.id,

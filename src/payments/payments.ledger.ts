@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { Payment, type PaymentKind, type PaymentStatus } from './payment.entity.js';
 import { fanOutSql } from '../webhooks/outbox.js';
+import { prepared, runPrepared } from '../database/prepared-statement.js';
 import { statusesLeadingTo } from './payment-status.js';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config.js';
 
@@ -24,6 +25,51 @@ function PAYMENT_EVENT_CTES(rows: string, type: string): string {
          RETURNING id, merchant_id, type
        ), payment_event_queued AS (${fanOutSql('payment_event')})`;
 }
+
+// The hot statements of every payment, prepared once per connection (database/prepared-statement.ts).
+const BEGIN = prepared(
+  'payment_begin',
+  `WITH created AS (
+     INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash, payer_ref, description)
+     -- Who pays: given (a wallet number), else the PSU of the consent the money comes from.
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, coalesce($11, (SELECT 'psu:' || psu_id FROM consents WHERE id = $3)), $12)
+     ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
+     RETURNING *, NULL::text AS previous_status
+   ), history AS (
+     INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, NULL, status, 'created' FROM created
+   ), ${PAYMENT_EVENT_CTES('created', "'payment.created'")}
+   SELECT id, created_at, updated_at, payer_ref FROM created`,
+);
+
+const TRANSITION = prepared(
+  'payment_transition',
+  `WITH locked AS (
+     SELECT id, status FROM payments WHERE id = $1 FOR UPDATE
+   ), moved AS (
+     UPDATE payments p
+        SET status = $2,
+            provider_reference = coalesce($4, p.provider_reference),
+            provider_result = CASE WHEN $5::jsonb IS NULL THEN p.provider_result ELSE coalesce(p.provider_result, '{}'::jsonb) || $5::jsonb END,
+            last_error = $6,
+            updated_at = now()
+       FROM locked
+      WHERE p.id = locked.id AND locked.status = ANY ($3::text[])
+      RETURNING p.*, locked.status AS previous_status
+   ), history AS (
+     INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, previous_status, status, $7 FROM moved
+   ), ${PAYMENT_EVENT_CTES('moved', "'payment.' || moved.status")}
+   SELECT id FROM moved`,
+);
+
+const ANNOTATE = prepared(
+  'payment_annotate',
+  `UPDATE payments
+      SET provider_result = CASE WHEN $2::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $2::jsonb END,
+          callback_token_hash = coalesce($3, callback_token_hash),
+          last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
+          updated_at = now()
+    WHERE id = $1 AND status = 'pending'`,
+);
 
 export interface PaymentIntent {
   merchantId: string;
@@ -116,19 +162,9 @@ export class PaymentsLedger {
     } satisfies Partial<Payment>;
     // Plain SQL on this hot path: the row, its first history entry and its `payment.created` event
     // in one statement; a new row comes back with its generated columns, no second read.
-    const [generated] = (await this.dataSource.query(
-      `WITH created AS (
-         INSERT INTO payments (merchant_id, provider, consent_id, kind, reference, amount_minor, currency, status, request_fingerprint, provider_reference, callback_token_hash, payer_ref, description)
-         -- Who pays: given (a wallet number), else the PSU of the consent the money comes from.
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, coalesce($11, (SELECT 'psu:' || psu_id FROM consents WHERE id = $3)), $12)
-         ON CONFLICT (merchant_id, provider, kind, reference) DO NOTHING
-         RETURNING *, NULL::text AS previous_status
-       ), history AS (
-         INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, NULL, status, 'created' FROM created
-       ), ${PAYMENT_EVENT_CTES('created', "'payment.created'")}
-       SELECT id, created_at, updated_at, payer_ref FROM created`,
-      [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description],
-    )) as { id: string; created_at: Date; updated_at: Date; payer_ref: string | null }[];
+    const {
+      rows: [generated],
+    } = await runPrepared<{ id: string; created_at: Date; updated_at: Date; payer_ref: string | null }>(this.dataSource, BEGIN, [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description]);
     if (generated) {
       return { payment: repo.create({ ...values, id: generated.id, payerRef: generated.payer_ref, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
     }
@@ -176,25 +212,7 @@ export class PaymentsLedger {
     const from = (outcome.from ?? allowed).filter((s) => allowed.includes(s));
     if (from.length === 0) return null;
     // The change, its history entry and its webhook event commit together or not at all.
-    const rows = (await (outcome.db ?? this.dataSource).query(
-      `WITH locked AS (
-         SELECT id, status FROM payments WHERE id = $1 FOR UPDATE
-       ), moved AS (
-         UPDATE payments p
-            SET status = $2,
-                provider_reference = coalesce($4, p.provider_reference),
-                provider_result = CASE WHEN $5::jsonb IS NULL THEN p.provider_result ELSE coalesce(p.provider_result, '{}'::jsonb) || $5::jsonb END,
-                last_error = $6,
-                updated_at = now()
-           FROM locked
-          WHERE p.id = locked.id AND locked.status = ANY ($3::text[])
-          RETURNING p.*, locked.status AS previous_status
-       ), history AS (
-         INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, previous_status, status, $7 FROM moved
-       ), ${PAYMENT_EVENT_CTES('moved', "'payment.' || moved.status")}
-       SELECT id FROM moved`,
-      [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, outcome.cause ?? null],
-    )) as { id: string }[];
+    const { rows } = await runPrepared<{ id: string }>(outcome.db ?? this.dataSource, TRANSITION, [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, outcome.cause ?? null]);
     if (rows.length === 0) return null;
     return (outcome.db ?? this.dataSource.manager).getRepository(Payment).findOneByOrFail({ id: payment.id });
   }
@@ -210,15 +228,7 @@ export class PaymentsLedger {
   /** Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it. */
   async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null }): Promise<void> {
     // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
-    await this.dataSource.query(
-      `UPDATE payments
-          SET provider_result = CASE WHEN $2::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $2::jsonb END,
-              callback_token_hash = coalesce($3, callback_token_hash),
-              last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
-              updated_at = now()
-        WHERE id = $1 AND status = 'pending'`,
-      [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null],
-    );
+    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null]);
   }
 
   find(where: { id: string; merchantId?: string; provider?: string; kind?: Payment['kind'] }): Promise<Payment | null> {
