@@ -12,7 +12,6 @@ import { ConsentsModule } from './consents/consents.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
-import { JobsModule } from './jobs/jobs.module.js';
 import { ConnectPayModule } from './providers/connectpay/connectpay.module.js';
 import { MomoModule } from './providers/momo/momo.module.js';
 import { PacoModule } from './providers/paco/paco.module.js';
@@ -33,7 +32,6 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.databasePoolSize), retryAttempts: 2, retryDelay: 1_000 }),
         DatabaseModule,
-        JobsModule.forRoot(databaseUrl),
         HealthModule,
         MerchantsModule,
         ConsentsModule,

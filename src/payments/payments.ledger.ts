@@ -26,6 +26,59 @@ function PAYMENT_EVENT_CTES(rows: string, type: string): string {
        ), payment_event_queued AS (${fanOutSql('payment_event')})`;
 }
 
+// Every column of a payment, named: a prepared statement's result must keep its shape when a
+// migration adds a column.
+const PAYMENT_COLUMNS = `id, merchant_id, provider, consent_id, kind, reference, provider_reference, amount_minor, currency, status,
+   request_fingerprint, provider_result, last_error, callback_token_hash, payer_ref, description, created_at, updated_at`;
+
+interface PaymentRow {
+  id: string;
+  merchant_id: string;
+  provider: string;
+  consent_id: string | null;
+  kind: PaymentKind;
+  reference: string;
+  provider_reference: string | null;
+  amount_minor: string;
+  currency: string;
+  status: PaymentStatus;
+  request_fingerprint: string;
+  provider_result: Record<string, unknown> | null;
+  last_error: string | null;
+  callback_token_hash: string | null;
+  payer_ref: string | null;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A payments row as the entity: what TypeORM's find gives, without its cost on the hot paths. */
+export function paymentFromRow(row: PaymentRow): Payment {
+  return Object.assign(new Payment(), {
+    id: row.id,
+    merchantId: row.merchant_id,
+    provider: row.provider,
+    consentId: row.consent_id,
+    kind: row.kind,
+    reference: row.reference,
+    providerReference: row.provider_reference,
+    amountMinor: Number(row.amount_minor),
+    currency: row.currency,
+    status: row.status,
+    requestFingerprint: row.request_fingerprint,
+    providerResult: row.provider_result,
+    lastError: row.last_error,
+    callbackTokenHash: row.callback_token_hash,
+    payerRef: row.payer_ref,
+    description: row.description,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+const FIND_BY_ID = prepared('payment_by_id', `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`);
+const FIND_BY_CALLBACK_TOKEN = prepared('payment_by_callback_token', `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE callback_token_hash = $1 AND provider = $2`);
+
 // The hot statements of every payment, prepared once per connection (database/prepared-statement.ts).
 const BEGIN = prepared(
   'payment_begin',
@@ -57,19 +110,43 @@ const TRANSITION = prepared(
       RETURNING p.*, locked.status AS previous_status
    ), history AS (
      INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, previous_status, status, $7 FROM moved
+   ), unchecked AS (
+     -- Past pending there is nothing left to reconcile.
+     DELETE FROM payment_checks c USING moved WHERE c.payment_id = moved.id AND moved.status NOT IN ('pending', 'requires_action')
    ), ${PAYMENT_EVENT_CTES('moved', "'payment.' || moved.status")}
-   SELECT id FROM moved`,
+   SELECT ${PAYMENT_COLUMNS} FROM moved`,
 );
 
+// The provider's facts and, when given ($6), the payment's next status check: one statement, so
+// an accepted payment is never left without a check.
 const ANNOTATE = prepared(
   'payment_annotate',
-  `UPDATE payments
-      SET provider_result = CASE WHEN $2::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $2::jsonb END,
-          callback_token_hash = coalesce($3, callback_token_hash),
-          last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
-          updated_at = now()
-    WHERE id = $1 AND status = 'pending'`,
+  `WITH noted AS (
+     UPDATE payments
+        SET provider_result = CASE WHEN $2::jsonb IS NULL THEN provider_result ELSE coalesce(provider_result, '{}'::jsonb) || $2::jsonb END,
+            callback_token_hash = coalesce($3, callback_token_hash),
+            last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
+            updated_at = now()
+      WHERE id = $1 AND status = 'pending'
+      RETURNING id, provider
+   )
+   INSERT INTO payment_checks (payment_id, provider, due_at)
+   SELECT id, provider, now() + make_interval(secs => $6) FROM noted WHERE $6::float8 IS NOT NULL
+   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
 );
+
+// Due checks of one provider, claimed for a lease: another instance skips them (SKIP LOCKED) and
+// gets them again only if this one dies before rescheduling or finishing them.
+const CLAIM_CHECKS = prepared(
+  'payment_checks_claim',
+  `UPDATE payment_checks c SET due_at = now() + make_interval(secs => $3), attempt = c.attempt + 1
+    WHERE c.payment_id IN (SELECT payment_id FROM payment_checks WHERE provider = $1 AND due_at <= now() ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+   RETURNING c.payment_id, c.attempt`,
+);
+
+const RESCHEDULE_CHECK = prepared('payment_checks_reschedule', `UPDATE payment_checks SET due_at = now() + make_interval(secs => $2) WHERE payment_id = $1`);
+
+const FINISH_CHECK = prepared('payment_checks_finish', `DELETE FROM payment_checks WHERE payment_id = $1`);
 
 export interface PaymentIntent {
   merchantId: string;
@@ -212,9 +289,8 @@ export class PaymentsLedger {
     const from = (outcome.from ?? allowed).filter((s) => allowed.includes(s));
     if (from.length === 0) return null;
     // The change, its history entry and its webhook event commit together or not at all.
-    const { rows } = await runPrepared<{ id: string }>(outcome.db ?? this.dataSource, TRANSITION, [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, outcome.cause ?? null]);
-    if (rows.length === 0) return null;
-    return (outcome.db ?? this.dataSource.manager).getRepository(Payment).findOneByOrFail({ id: payment.id });
+    const { rows } = await runPrepared<PaymentRow>(outcome.db ?? this.dataSource, TRANSITION, [payment.id, to, from, outcome.providerReference ?? null, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, outcome.cause ?? null]);
+    return rows[0] ? paymentFromRow(rows[0]) : null;
   }
 
   /** The status history of a payment, oldest first. */
@@ -225,18 +301,42 @@ export class PaymentsLedger {
     );
   }
 
-  /** Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it. */
-  async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null }): Promise<void> {
+  /**
+   * Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it;
+   * with `checkAfterSeconds`, also (re)schedules its next status check (`claimChecks`).
+   */
+  async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null; checkAfterSeconds?: number }): Promise<void> {
     // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
-    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null]);
+    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null]);
   }
 
-  find(where: { id: string; merchantId?: string; provider?: string; kind?: Payment['kind'] }): Promise<Payment | null> {
-    return this.dataSource.getRepository(Payment).findOneBy(where);
+  /** Up to `limit` due status checks of `provider`, each leased for `leaseSeconds`. */
+  async claimChecks(provider: string, limit: number, leaseSeconds: number): Promise<{ paymentId: string; attempt: number }[]> {
+    const { rows } = await runPrepared<{ payment_id: string; attempt: number }>(this.dataSource, CLAIM_CHECKS, [provider, limit, leaseSeconds]);
+    return rows.map((r) => ({ paymentId: r.payment_id, attempt: r.attempt }));
   }
 
-  findByCallbackToken(provider: string, tokenHash: string): Promise<Payment | null> {
-    return this.dataSource.getRepository(Payment).findOneBy({ provider, callbackTokenHash: tokenHash });
+  /** The payment's next check, `afterSeconds` from now. */
+  async rescheduleCheck(paymentId: string, afterSeconds: number): Promise<void> {
+    await runPrepared(this.dataSource, RESCHEDULE_CHECK, [paymentId, afterSeconds]);
+  }
+
+  /** No more checks for this payment (final, or given up on). */
+  async finishCheck(paymentId: string): Promise<void> {
+    await runPrepared(this.dataSource, FINISH_CHECK, [paymentId]);
+  }
+
+  /** The payment with this id, if it also matches the other fields given (its merchant, provider, kind). */
+  async find(where: { id: string; merchantId?: string; provider?: string; kind?: Payment['kind'] }): Promise<Payment | null> {
+    const { rows: [row] } = await runPrepared<PaymentRow>(this.dataSource, FIND_BY_ID, [where.id]);
+    if (!row) return null;
+    const matches = (where.merchantId === undefined || row.merchant_id === where.merchantId) && (where.provider === undefined || row.provider === where.provider) && (where.kind === undefined || row.kind === where.kind);
+    return matches ? paymentFromRow(row) : null;
+  }
+
+  async findByCallbackToken(provider: string, tokenHash: string): Promise<Payment | null> {
+    const { rows: [row] } = await runPrepared<PaymentRow>(this.dataSource, FIND_BY_CALLBACK_TOKEN, [tokenHash, provider]);
+    return row ? paymentFromRow(row) : null;
   }
 
   async noteError(payment: Payment, error: string): Promise<void> {

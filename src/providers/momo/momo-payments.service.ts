@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
-import { JobQueue } from '../../jobs/job-queue.service.js';
 import type { Payment } from '../../payments/payment.entity.js';
 import { PaymentsLedger } from '../../payments/payments.ledger.js';
 import { MomoTokenManager } from './momo-token.manager.js';
@@ -9,7 +8,12 @@ import { MomoClient, type MomoCreateOutcome } from './momo.client.js';
 import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
 import { mapMomoStatus, momoMessage, momoMsisdn, toMomoAmount } from './momo.mapper.js';
 
-export const RECONCILE_QUEUE = 'momo-reconcile';
+// Status checks of pending payments: 2, 4, 8, ... seconds apart, at most a minute; a claimed check
+// whose instance died comes back after the lease.
+const FIRST_CHECK_S = 2;
+const checkBackoffSeconds = (attempt: number) => Math.min(60, 2 ** (attempt + 1));
+const CHECK_BATCH = 20;
+const CHECK_LEASE_S = 60;
 
 export interface MomoPaymentRequest {
   reference: string;
@@ -32,10 +36,11 @@ const OPERATION: Record<MomoProduct, { kind: 'charge' | 'transfer'; operation: '
  * Collections (request to pay) and disbursements (transfer). The X-Reference-Id is generated
  * once and committed with the payment row before MoMo is called, and every retry reuses it; an
  * unclear answer (timeout, 5xx) is followed by a status read before anything else. Outcomes
- * arrive by callback (verified by reading the status) or by the reconciliation job.
+ * arrive by callback (verified by reading the status) or by reconciliation: each instance claims
+ * due status checks (`payment_checks`) every MOMO_RECONCILE_POLL_MS.
  */
 @Injectable()
-export class MomoPaymentsService implements OnModuleInit {
+export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(MomoPaymentsService.name);
 
   constructor(
@@ -43,11 +48,21 @@ export class MomoPaymentsService implements OnModuleInit {
     private readonly client: MomoClient,
     private readonly tokens: MomoTokenManager,
     private readonly ledger: PaymentsLedger,
-    private readonly jobs: JobQueue,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.jobs.work<{ paymentId: string; attempt: number }>(RECONCILE_QUEUE, (job) => this.reconcile(job.paymentId, job.attempt));
+  private pollTimer?: NodeJS.Timeout;
+  private polling: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  onModuleInit(): void {
+    this.schedulePoll();
+  }
+
+  // Before the database closes (that is onApplicationShutdown): no poll may start or be cut off.
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pollTimer);
+    await this.polling;
   }
 
   async create(merchantId: string, product: MomoProduct, request: MomoPaymentRequest): Promise<Payment> {
@@ -124,9 +139,8 @@ export class MomoPaymentsService implements OnModuleInit {
       // Did MoMo create it after all? Read before deciding anything.
       const read = await this.readStatus(product, payment);
       if (read) {
-        const settled = await this.settleFrom(payment, read, true);
-        // Still pending at MoMo: poll it like an accepted one (its callback may never come).
-        if (settled.status === 'pending') await this.scheduleReconcile(payment.id, 0);
+        // Still pending at MoMo: checked like an accepted one (its callback may never come).
+        await this.settleFrom(payment, read, true, FIRST_CHECK_S);
         return undefined;
       }
       if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again
@@ -134,14 +148,12 @@ export class MomoPaymentsService implements OnModuleInit {
     switch (outcome.kind) {
       case 'accepted':
       case 'duplicate':
-        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null });
-        await this.scheduleReconcile(payment.id, 0);
+        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: FIRST_CHECK_S });
         return Object.assign(payment, { providerResult: { ...(payment.providerResult ?? {}), submitted: true }, lastError: null });
       case 'rejected':
         return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
       case 'unknown':
-        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling` });
-        await this.scheduleReconcile(payment.id, 0);
+        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: FIRST_CHECK_S });
         return undefined;
     }
   }
@@ -157,10 +169,10 @@ export class MomoPaymentsService implements OnModuleInit {
     return body ? this.settleFrom(payment, body, true) : payment;
   }
 
-  private async settleFrom(payment: Payment, body: Record<string, unknown>, submitted: boolean): Promise<Payment> {
+  private async settleFrom(payment: Payment, body: Record<string, unknown>, submitted: boolean, checkAfterSeconds?: number): Promise<Payment> {
     const status = mapMomoStatus(body);
     if (status.status === 'pending') {
-      await this.ledger.annotate(payment, { providerResult: { submitted, wireStatus: status.wireStatus } });
+      await this.ledger.annotate(payment, { providerResult: { submitted, wireStatus: status.wireStatus }, checkAfterSeconds });
       return payment;
     }
     // settle() only moves a pending payment: duplicates and late callbacks change nothing.
@@ -169,24 +181,47 @@ export class MomoPaymentsService implements OnModuleInit {
     });
   }
 
-  private scheduleReconcile(paymentId: string, attempt: number): Promise<void> {
-    // 2, 4, 8, ... seconds, at most a minute apart.
-    const afterSeconds = Math.min(60, 2 ** (attempt + 1));
-    return this.jobs.send(RECONCILE_QUEUE, { paymentId, attempt }, { afterSeconds, singletonKey: `${paymentId}:${attempt}` });
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.polling = this.pollChecks().finally(() => this.schedulePoll());
+    }, this.config.reconcilePollMs);
+    this.pollTimer.unref();
   }
 
-  /** The reconciliation job: poll a pending payment until it is final or the window closes. */
+  /** Claims due checks (several instances share them: SKIP LOCKED) and runs them side by side. */
+  private async pollChecks(): Promise<void> {
+    try {
+      for (let more = true; more && !this.stopped; ) {
+        const due = await this.ledger.claimChecks('momo', CHECK_BATCH, CHECK_LEASE_S);
+        await Promise.all(
+          due.map(({ paymentId, attempt }) =>
+            this.reconcile(paymentId, attempt).catch((err: unknown) => {
+              this.logger.warn({ paymentId, err: (err as Error).message }, 'status check failed; retrying later');
+              return this.ledger.rescheduleCheck(paymentId, checkBackoffSeconds(attempt)).catch(() => undefined);
+            }),
+          ),
+        );
+        more = due.length === CHECK_BATCH;
+      }
+    } catch (err) {
+      // The database is away: the next poll tries again, and unfinished claims come back after their lease.
+      this.logger.warn({ err: (err as Error).message }, 'could not claim status checks');
+    }
+  }
+
+  /** One status check of a pending payment: settle it, or check again later until the window closes. */
   async reconcile(paymentId: string, attempt: number): Promise<void> {
     const payment = await this.ledger.find({ id: paymentId, provider: 'momo' });
-    if (!payment || payment.status !== 'pending') return;
+    if (!payment || payment.status !== 'pending') return this.ledger.finishCheck(paymentId);
     const settled = await this.refresh(payment);
-    if (settled.status !== 'pending') return;
+    if (settled.status !== 'pending') return; // settling removed the check
     const ageSeconds = (Date.now() - payment.createdAt.getTime()) / 1000;
     if (ageSeconds >= this.config.reconcileTimeoutSeconds) {
       // Never declare a failure MoMo did not report: it stays pending, flagged for a person.
       await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
-      return;
+      return this.ledger.finishCheck(paymentId);
     }
-    await this.scheduleReconcile(paymentId, attempt + 1);
+    await this.ledger.rescheduleCheck(paymentId, checkBackoffSeconds(attempt));
   }
 }

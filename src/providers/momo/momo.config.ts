@@ -22,6 +22,7 @@ const schema = z.object({
   MOMO_DISBURSEMENT_API_KEY: optional,
   MOMO_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   MOMO_RECONCILE_TIMEOUT_S: z.coerce.number().int().min(10).max(7 * 86_400).default(86_400),
+  MOMO_RECONCILE_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(500),
 });
 
 export interface MomoProductConfig {
@@ -41,6 +42,8 @@ export interface MomoConfig {
   timeoutMs: number;
   /** How long reconciliation keeps polling a pending payment before giving up (it stays pending). */
   reconcileTimeoutSeconds: number;
+  /** How often each instance looks for due status checks. */
+  reconcilePollMs: number;
   /** Provisioning through the sandbox API is allowed (never in production). */
   canProvision: boolean;
   /** False in production when MOMO_BASE_URL is not set: MoMo is simply not used there. */
@@ -79,6 +82,7 @@ export function loadMomoConfig(app: AppConfig, sandboxKeys: Record<MomoProduct, 
     products,
     timeoutMs: env.MOMO_TIMEOUT_MS,
     reconcileTimeoutSeconds: env.MOMO_RECONCILE_TIMEOUT_S,
+    reconcilePollMs: env.MOMO_RECONCILE_POLL_MS,
     canProvision: app.isSandbox && targetEnvironment === 'sandbox',
     enabled,
   };
