@@ -46,8 +46,8 @@ describe('faults: providers failing and the database restarting', () => {
 
   beforeAll(async () => {
     pg = await startOwnPostgres();
-    // Short provider timeouts, so that a delay past them is a timeout the test can afford.
-    t = await startTestApp({ DATABASE_URL: pg.url, MOMO_TIMEOUT_MS: '1000', PAGA_TIMEOUT_MS: '3000' });
+    // Short provider timeouts and status checks from 1 s, so that a delay past them is a timeout the test can afford.
+    t = await startTestApp({ DATABASE_URL: pg.url, MOMO_TIMEOUT_MS: '1000', MOMO_RECONCILE_FIRST_CHECK_S: '1', PAGA_TIMEOUT_MS: '3000' });
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Faulty world', allowedReturnUrls: [RETURN_URL] } });
     merchantId = merchant.body.id;
     key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;

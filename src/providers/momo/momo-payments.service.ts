@@ -8,10 +8,10 @@ import { MomoClient, type MomoCreateOutcome } from './momo.client.js';
 import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
 import { mapMomoStatus, momoMessage, momoMsisdn, toMomoAmount } from './momo.mapper.js';
 
-// Status checks of pending payments: 2, 4, 8, ... seconds apart, at most a minute; a claimed check
-// whose instance died comes back after the lease.
-const FIRST_CHECK_S = 2;
-const checkBackoffSeconds = (attempt: number) => Math.min(60, 2 ** (attempt + 1));
+// Status checks of pending payments: MOMO_RECONCILE_FIRST_CHECK_S (5 s) after MoMo's answer, then
+// twice as long each time, at most a minute apart (momo.md §12: poll every 5 s, then every minute);
+// a claimed check whose instance died comes back after the lease.
+const MAX_CHECK_INTERVAL_S = 60;
 const CHECK_BATCH = 20;
 const CHECK_LEASE_S = 60;
 
@@ -140,7 +140,7 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       const read = await this.readStatus(product, payment);
       if (read) {
         // Still pending at MoMo: checked like an accepted one (its callback may never come).
-        await this.settleFrom(payment, read, true, FIRST_CHECK_S);
+        await this.settleFrom(payment, read, true, this.config.reconcileFirstCheckSeconds);
         return undefined;
       }
       if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again
@@ -148,12 +148,12 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     switch (outcome.kind) {
       case 'accepted':
       case 'duplicate':
-        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: FIRST_CHECK_S });
+        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: this.config.reconcileFirstCheckSeconds });
         return Object.assign(payment, { providerResult: { ...(payment.providerResult ?? {}), submitted: true }, lastError: null });
       case 'rejected':
         return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
       case 'unknown':
-        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: FIRST_CHECK_S });
+        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: this.config.reconcileFirstCheckSeconds });
         return undefined;
     }
   }
@@ -163,10 +163,17 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     return read.found ? read.body : undefined;
   }
 
-  private async refresh(payment: Payment): Promise<Payment> {
+  /** Reads the status and applies it; still pending with `checkAfterSeconds`: the next check, in the same statement. */
+  private async refresh(payment: Payment, checkAfterSeconds?: number): Promise<Payment> {
     const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
     const body = await this.readStatus(product, payment);
-    return body ? this.settleFrom(payment, body, true) : payment;
+    if (body) return this.settleFrom(payment, body, true, checkAfterSeconds);
+    if (checkAfterSeconds !== undefined) await this.ledger.rescheduleCheck(payment.id, checkAfterSeconds);
+    return payment;
+  }
+
+  private checkBackoffSeconds(attempt: number): number {
+    return Math.min(MAX_CHECK_INTERVAL_S, this.config.reconcileFirstCheckSeconds * 2 ** attempt);
   }
 
   private async settleFrom(payment: Payment, body: Record<string, unknown>, submitted: boolean, checkAfterSeconds?: number): Promise<Payment> {
@@ -198,7 +205,7 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
           due.map(({ paymentId, attempt }) =>
             this.reconcile(paymentId, attempt).catch((err: unknown) => {
               this.logger.warn({ paymentId, err: (err as Error).message }, 'status check failed; retrying later');
-              return this.ledger.rescheduleCheck(paymentId, checkBackoffSeconds(attempt)).catch(() => undefined);
+              return this.ledger.rescheduleCheck(paymentId, this.checkBackoffSeconds(attempt)).catch(() => undefined);
             }),
           ),
         );
@@ -214,14 +221,12 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
   async reconcile(paymentId: string, attempt: number): Promise<void> {
     const payment = await this.ledger.find({ id: paymentId, provider: 'momo' });
     if (!payment || payment.status !== 'pending') return this.ledger.finishCheck(paymentId);
-    const settled = await this.refresh(payment);
-    if (settled.status !== 'pending') return; // settling removed the check
-    const ageSeconds = (Date.now() - payment.createdAt.getTime()) / 1000;
-    if (ageSeconds >= this.config.reconcileTimeoutSeconds) {
-      // Never declare a failure MoMo did not report: it stays pending, flagged for a person.
-      await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
-      return this.ledger.finishCheck(paymentId);
-    }
-    await this.ledger.rescheduleCheck(paymentId, checkBackoffSeconds(attempt));
+    const lastChance = (Date.now() - payment.createdAt.getTime()) / 1000 >= this.config.reconcileTimeoutSeconds;
+    // Settling removes the check; still pending, the next one is written with MoMo's answer.
+    const settled = await this.refresh(payment, lastChance ? undefined : this.checkBackoffSeconds(attempt));
+    if (settled.status !== 'pending' || !lastChance) return;
+    // Never declare a failure MoMo did not report: it stays pending, flagged for a person.
+    await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
+    await this.ledger.finishCheck(paymentId);
   }
 }

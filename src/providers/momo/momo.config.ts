@@ -23,6 +23,8 @@ const schema = z.object({
   MOMO_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   MOMO_RECONCILE_TIMEOUT_S: z.coerce.number().int().min(10).max(7 * 86_400).default(86_400),
   MOMO_RECONCILE_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(500),
+  // Before this a payer can hardly have approved on their phone; the callback is the usual path.
+  MOMO_RECONCILE_FIRST_CHECK_S: z.coerce.number().min(0.1).max(3600).default(5),
 });
 
 export interface MomoProductConfig {
@@ -44,6 +46,8 @@ export interface MomoConfig {
   reconcileTimeoutSeconds: number;
   /** How often each instance looks for due status checks. */
   reconcilePollMs: number;
+  /** The first status check after MoMo accepted a payment; then twice as long each time, at most a minute. */
+  reconcileFirstCheckSeconds: number;
   /** Provisioning through the sandbox API is allowed (never in production). */
   canProvision: boolean;
   /** False in production when MOMO_BASE_URL is not set: MoMo is simply not used there. */
@@ -83,6 +87,7 @@ export function loadMomoConfig(app: AppConfig, sandboxKeys: Record<MomoProduct, 
     timeoutMs: env.MOMO_TIMEOUT_MS,
     reconcileTimeoutSeconds: env.MOMO_RECONCILE_TIMEOUT_S,
     reconcilePollMs: env.MOMO_RECONCILE_POLL_MS,
+    reconcileFirstCheckSeconds: env.MOMO_RECONCILE_FIRST_CHECK_S,
     canProvision: app.isSandbox && targetEnvironment === 'sandbox',
     enabled,
   };
