@@ -79,6 +79,8 @@ export class ProviderHttp {
       volumeThreshold: policy.volumeThreshold,
       resetTimeout: policy.resetTimeoutMs,
       rollingCountTimeout: 10_000,
+      // Only counts decide; latency percentiles would be an array kept and summed per call.
+      rollingPercentilesEnabled: false,
       name: provider,
     });
     this.breaker.on('open', () => this.warn({ provider }, 'provider circuit opened: calls are refused for a while'));
