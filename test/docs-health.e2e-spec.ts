@@ -1,4 +1,7 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { buildOpenApiDocument } from '../src/app.setup.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -36,6 +39,17 @@ describe('Swagger, health and schema', () => {
       }
       if (route.includes('/v1/')) expect({ route, security: op.security }).toEqual({ route, security: [{ 'merchant-key': [] }] });
       if (route.includes('/admin/')) expect({ route, security: op.security }).toEqual({ route, security: [{ 'admin-token': [] }] });
+    }
+  });
+
+  it('each schema name is one class: no two DTOs share a name (one route would show the other\'s schema)', () => {
+    const warn = jest.spyOn(Logger, 'warn');
+    try {
+      const doc = buildOpenApiDocument(t.app, 'test');
+      expect(Object.keys(doc.components?.schemas ?? {}).length).toBeGreaterThan(50);
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes('Duplicate DTO'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
     }
   });
 

@@ -4,25 +4,25 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator.js';
 import { CONNECTPAY_SANDBOX_PASSWORD, CONNECTPAY_SANDBOX_PATH } from '../sandbox-accounts.js';
 import {
-  AdvanceTimeDto,
+  ConnectPaySandboxAdvanceTimeDto,
   CountView,
-  FailNextDto,
-  JournalView,
+  ConnectPaySandboxFailNextDto,
+  ConnectPaySandboxJournalView,
   MovePaymentDto,
-  NextDecisionDto,
+  ConnectPaySandboxNextDecisionDto,
   PaymentList,
-  PaymentView,
+  ConnectPaySandboxPaymentView,
   PsuFilterDto,
   PsuList,
   RequestsQuery,
-  SettingsView,
-  UpdateSettingsDto,
+  ConnectPaySandboxSettingsView,
+  ConnectPaySandboxUpdateSettingsDto,
 } from './dto/connectpay-sandbox-control.dto.js';
 import { CONNECTPAY_CURRENCY } from './connectpay-sandbox.constants.js';
 import { formatCents } from './connectpay-sandbox.rules.js';
 import { ConnectPaySandboxStore, type PaymentRecord, type Psu } from './connectpay-sandbox.store.js';
 
-function paymentView(p: PaymentRecord): PaymentView {
+function paymentView(p: PaymentRecord): ConnectPaySandboxPaymentView {
   return {
     paymentOrderNo: p.paymentOrderNo,
     status: p.status,
@@ -71,7 +71,7 @@ export class ConnectPaySandboxControlController {
   })
   @ApiOkResponse({ description: '`{queued}`: how many decisions are waiting.' })
   @ApiProblems('NOT_FOUND', 'UNPROCESSABLE')
-  nextDecision(@Body() body: NextDecisionDto): { queued: number } {
+  nextDecision(@Body() body: ConnectPaySandboxNextDecisionDto): { queued: number } {
     const person = body.person === undefined ? this.store.listPersons()[0]! : this.store.findPerson(body.person);
     if (!person) throw new AppError('NOT_FOUND', `No test person is called ${body.person}.`);
     const customerId = body.customer ?? person.customerIds[0]!;
@@ -86,7 +86,7 @@ export class ConnectPaySandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: "Move the emulator's clock forward: past a code's 24 h, a token's hour, a payment's next step" })
   @ApiOkResponse({ description: '`{now}`: the emulator’s time after the move.' })
-  advanceTime(@Body() body: AdvanceTimeDto): { now: string } {
+  advanceTime(@Body() body: ConnectPaySandboxAdvanceTimeDto): { now: string } {
     this.store.advanceClock(body.seconds);
     return { now: new Date(this.store.now()).toISOString() };
   }
@@ -122,7 +122,7 @@ export class ConnectPaySandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Make the next call of an operation fail with an HTTP status (optionally slow, or, for token, after consuming the grant)' })
   @ApiOkResponse({ description: 'The failure now armed, as sent.' })
-  failNext(@Body() body: FailNextDto): FailNextDto {
+  failNext(@Body() body: ConnectPaySandboxFailNextDto): ConnectPaySandboxFailNextDto {
     if (body.httpStatus === undefined && body.delayMs === undefined) {
       throw new AppError('VALIDATION_FAILED', 'Give httpStatus, delayMs or both.', { errors: [{ field: 'httpStatus', message: 'is required without delayMs' }] });
     }
@@ -136,9 +136,9 @@ export class ConnectPaySandboxControlController {
   @Post('payments/:paymentOrderNo/status')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a payment to another status (it then stops moving by itself); ACSC books the money' })
-  @ApiOkResponse({ type: PaymentView })
+  @ApiOkResponse({ type: ConnectPaySandboxPaymentView })
   @ApiProblems('NOT_FOUND', 'CONFLICT')
-  movePayment(@Param('paymentOrderNo') paymentOrderNo: string, @Body() body: MovePaymentDto): PaymentView {
+  movePayment(@Param('paymentOrderNo') paymentOrderNo: string, @Body() body: MovePaymentDto): ConnectPaySandboxPaymentView {
     const result = this.store.movePayment(paymentOrderNo, body.status, body.reasonCode);
     if (!result.ok && result.reason === 'unknown') throw new AppError('NOT_FOUND', 'No payment has this paymentOrderNo.');
     if (!result.ok) throw new AppError('CONFLICT', `A payment in ${result.from} cannot move to ${body.status}.`);
@@ -154,8 +154,8 @@ export class ConnectPaySandboxControlController {
 
   @Get('requests')
   @ApiOperation({ summary: 'The wire requests received (newest last), without secrets, and counts by operation' })
-  @ApiOkResponse({ type: JournalView })
-  requests(@Query() query: RequestsQuery): JournalView {
+  @ApiOkResponse({ type: ConnectPaySandboxJournalView })
+  requests(@Query() query: RequestsQuery): ConnectPaySandboxJournalView {
     return { data: this.store.listRequests(query.operation), counts: this.store.countRequests() };
   }
 
@@ -189,15 +189,15 @@ export class ConnectPaySandboxControlController {
 
   @Get('settings')
   @ApiOperation({ summary: 'Behaviour switches in force' })
-  @ApiOkResponse({ type: SettingsView })
-  settings(): SettingsView {
+  @ApiOkResponse({ type: ConnectPaySandboxSettingsView })
+  settings(): ConnectPaySandboxSettingsView {
     return this.store.getSettings();
   }
 
   @Patch('settings')
   @ApiOperation({ summary: 'Change behaviour switches (PSU ids in token responses, automatic payment progress)' })
-  @ApiOkResponse({ type: SettingsView })
-  updateSettings(@Body() body: UpdateSettingsDto): SettingsView {
+  @ApiOkResponse({ type: ConnectPaySandboxSettingsView })
+  updateSettings(@Body() body: ConnectPaySandboxUpdateSettingsDto): ConnectPaySandboxSettingsView {
     return this.store.updateSettings(body);
   }
 

@@ -4,23 +4,23 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator.js';
 import { MOMO_SANDBOX_PATH, MOMO_SANDBOX_PRODUCTS } from '../sandbox-accounts.js';
 import {
-  AdvanceTimeDto,
-  AdvanceTimeView,
+  MomoSandboxAdvanceTimeDto,
+  MomoSandboxAdvanceTimeView,
   ApiUserList,
   BalanceList,
-  BalanceView,
+  MomoSandboxBalanceView,
   CallbackPolicyDto,
   CallbackPolicyView,
-  FailNextDto,
-  FailNextView,
+  MomoSandboxFailNextDto,
+  MomoSandboxFailNextView,
   ForceOutcomeDto,
   ForcedOutcomeView,
-  JournalView,
+  MomoSandboxJournalView,
   RequestsQuery,
   SetBalanceDto,
-  SettingsView,
+  MomoSandboxSettingsView,
   TransactionList,
-  UpdateSettingsDto,
+  MomoSandboxUpdateSettingsDto,
 } from './dto/momo-sandbox-control.dto.js';
 import { MOMO_CURRENCY, MOMO_DEFAULT_CALLBACK_POLICY, MOMO_TARGET_ENVIRONMENT, type MomoOutcome, type MomoProduct } from './momo-sandbox.constants.js';
 import { formatCents, parseAmountToCents } from './momo-sandbox.money.js';
@@ -52,8 +52,8 @@ export class MomoSandboxControlController {
   @Post('time/advance')
   @HttpCode(200)
   @ApiOperation({ summary: "Move the emulator's clock forward: due transactions turn final and their callbacks are sent before the answer" })
-  @ApiOkResponse({ type: AdvanceTimeView })
-  async advanceTime(@Body() body: AdvanceTimeDto): Promise<AdvanceTimeView> {
+  @ApiOkResponse({ type: MomoSandboxAdvanceTimeView })
+  async advanceTime(@Body() body: MomoSandboxAdvanceTimeDto): Promise<MomoSandboxAdvanceTimeView> {
     this.store.advanceClock(body.seconds);
     const callbacksSent = await this.scheduler.settle();
     return { now: iso(this.store.now()), callbacksSent };
@@ -105,9 +105,9 @@ export class MomoSandboxControlController {
   @Put('balances/:product')
   @ApiOperation({ summary: "Set a product's account balance (EUR)" })
   @ApiParam({ name: 'product', enum: MOMO_SANDBOX_PRODUCTS })
-  @ApiOkResponse({ type: BalanceView })
+  @ApiOkResponse({ type: MomoSandboxBalanceView })
   @ApiProblems('NOT_FOUND')
-  setBalance(@Param('product') product: string, @Body() body: SetBalanceDto): BalanceView {
+  setBalance(@Param('product') product: string, @Body() body: SetBalanceDto): MomoSandboxBalanceView {
     if (!(MOMO_SANDBOX_PRODUCTS as readonly string[]).includes(product)) throw new AppError('NOT_FOUND', `No MoMo product is called ${product.slice(0, 50)}.`);
     const cents = parseAmountToCents(body.amount, { allowZero: true });
     if (cents === undefined) throw invalid('amount', 'is too large');
@@ -119,8 +119,8 @@ export class MomoSandboxControlController {
   @Post('fail-next')
   @HttpCode(200)
   @ApiOperation({ summary: 'Make the next call of an operation fail (an HTTP status), hang (delayMs) or drop its connection; before or after it takes effect' })
-  @ApiOkResponse({ type: FailNextView })
-  failNext(@Body() body: FailNextDto): FailNextView {
+  @ApiOkResponse({ type: MomoSandboxFailNextView })
+  failNext(@Body() body: MomoSandboxFailNextDto): MomoSandboxFailNextView {
     if (body.httpStatus === undefined && !body.drop && body.delayMs === undefined) throw invalid('httpStatus', 'is required unless drop or delayMs is given');
     if (body.httpStatus !== undefined && body.drop) throw invalid('drop', 'cannot be combined with httpStatus');
     if (body.httpStatus === undefined && (body.code !== undefined || body.message !== undefined)) throw invalid('code', 'and message need httpStatus');
@@ -130,8 +130,8 @@ export class MomoSandboxControlController {
 
   @Get('requests')
   @ApiOperation({ summary: 'The journal: wire requests received and callbacks sent (oldest first), without secrets, with counts by operation and product' })
-  @ApiOkResponse({ type: JournalView })
-  requests(@Query() query: RequestsQuery): JournalView {
+  @ApiOkResponse({ type: MomoSandboxJournalView })
+  requests(@Query() query: RequestsQuery): MomoSandboxJournalView {
     return { data: this.store.listRequests(query), ...this.store.countRequests() };
   }
 
@@ -182,15 +182,15 @@ export class MomoSandboxControlController {
 
   @Get('settings')
   @ApiOperation({ summary: 'Token lifetime, pending delays, reason format, callback timeout and callback mode in force' })
-  @ApiOkResponse({ type: SettingsView })
-  settings(): SettingsView {
+  @ApiOkResponse({ type: MomoSandboxSettingsView })
+  settings(): MomoSandboxSettingsView {
     return { ...this.store.getSettings(), callbacks: this.store.getCallbackPolicy() };
   }
 
   @Patch('settings')
   @ApiOperation({ summary: 'Change the token lifetime (new tokens), pending delays (new transactions), reason format or callback timeout' })
-  @ApiOkResponse({ type: SettingsView })
-  updateSettings(@Body() body: UpdateSettingsDto): SettingsView {
+  @ApiOkResponse({ type: MomoSandboxSettingsView })
+  updateSettings(@Body() body: MomoSandboxUpdateSettingsDto): MomoSandboxSettingsView {
     this.store.updateSettings(body);
     return this.settings();
   }
@@ -205,7 +205,7 @@ export class MomoSandboxControlController {
     return { reset: true };
   }
 
-  private balanceView(product: MomoProduct): BalanceView {
+  private balanceView(product: MomoProduct): MomoSandboxBalanceView {
     return { product, availableBalance: formatCents(this.store.getBalance(product)), currency: MOMO_CURRENCY };
   }
 }

@@ -4,10 +4,10 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator.js';
 import { PACO_SANDBOX_PATH } from '../sandbox-accounts.js';
 import {
-  AdvanceTimeDto,
-  AdvanceTimeView,
-  FailNextDto,
-  FailNextView,
+  PacoSandboxAdvanceTimeDto,
+  PacoSandboxAdvanceTimeView,
+  PacoSandboxFailNextDto,
+  PacoSandboxFailNextView,
   KeysView,
   MerchantView,
   NotificationPolicyDto,
@@ -75,8 +75,8 @@ export class PacoSandboxControlController {
   @Post('fail-next')
   @HttpCode(200)
   @ApiOperation({ summary: 'Make the next call of an operation fail (HTTP status / response code), hang (delayMs) or drop its connection' })
-  @ApiOkResponse({ type: FailNextView })
-  failNext(@Body() body: FailNextDto): FailNextView {
+  @ApiOkResponse({ type: PacoSandboxFailNextView })
+  failNext(@Body() body: PacoSandboxFailNextDto): PacoSandboxFailNextView {
     if (body.httpStatus === undefined && body.responseCode === undefined && !body.drop && body.delayMs === undefined) {
       throw invalid('httpStatus', 'is required unless responseCode, drop or delayMs is given');
     }
@@ -120,8 +120,8 @@ export class PacoSandboxControlController {
   @Post('time/advance')
   @HttpCode(200)
   @ApiOperation({ summary: "Move the emulator's clock forward: pending payments past their timeout fail, and are notified before the answer" })
-  @ApiOkResponse({ type: AdvanceTimeView })
-  async advance(@Body() body: AdvanceTimeDto): Promise<AdvanceTimeView> {
+  @ApiOkResponse({ type: PacoSandboxAdvanceTimeView })
+  async advance(@Body() body: PacoSandboxAdvanceTimeDto): Promise<PacoSandboxAdvanceTimeView> {
     this.store.advance(body.seconds);
     const timedOut = await this.notifier.settle();
     await this.notifier.idle();

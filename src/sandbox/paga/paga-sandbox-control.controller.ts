@@ -5,20 +5,20 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator.js';
 import { PAGA_SANDBOX_PASSWORD, PAGA_SANDBOX_PATH, PAGA_SANDBOX_USERS } from '../sandbox-accounts.js';
 import {
-  AdvanceTimeDto,
+  PagaSandboxAdvanceTimeDto,
   CountView,
-  FailNextDto,
-  JournalView,
-  NextDecisionDto,
+  PagaSandboxFailNextDto,
+  PagaSandboxJournalView,
+  PagaSandboxNextDecisionDto,
   RegisterClientDto,
   RegisteredClientView,
   RequestsQuery,
   SandboxClientList,
   type SandboxClientView,
   SandboxUserList,
-  SettingsView,
+  PagaSandboxSettingsView,
   TransactionList,
-  UpdateSettingsDto,
+  PagaSandboxUpdateSettingsDto,
   UsernameFilterDto,
 } from './dto/paga-sandbox-control.dto.js';
 import { PAGA_CURRENCY } from './paga-sandbox.constants.js';
@@ -49,7 +49,7 @@ export class PagaSandboxControlController {
   @ApiOperation({ summary: 'Decide the next authorization request at once, without showing the page (302 with a code, or access_denied)' })
   @ApiOkResponse({ description: '`{queued}`: how many decisions are waiting.' })
   @ApiProblems('NOT_FOUND')
-  nextDecision(@Body() body: NextDecisionDto): { queued: number } {
+  nextDecision(@Body() body: PagaSandboxNextDecisionDto): { queued: number } {
     const username = this.knownUser(body.username) ?? PAGA_SANDBOX_USERS[0]!.username;
     if (body.clientId !== undefined && !this.store.findClient(body.clientId)) throw new AppError('NOT_FOUND', 'No such client.');
     return { queued: this.store.queueDecision({ decision: body.decision, username, clientId: body.clientId }) };
@@ -77,7 +77,7 @@ export class PagaSandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Make the next call of an operation fail: an HTTP status, or 200 with a business errorCode; optionally slow' })
   @ApiOkResponse({ description: 'The failure now armed, as sent.' })
-  failNext(@Body() body: FailNextDto): FailNextDto {
+  failNext(@Body() body: PagaSandboxFailNextDto): PagaSandboxFailNextDto {
     if (body.operation === 'token' && body.httpStatus === undefined && (body.errorCode !== undefined || body.delayMs === undefined)) {
       throw new AppError('VALIDATION_FAILED', 'The token endpoint has no business errorCode: give httpStatus (or only delayMs).', {
         errors: [{ field: 'httpStatus', message: 'is required for operation token' }],
@@ -92,8 +92,8 @@ export class PagaSandboxControlController {
 
   @Get('requests')
   @ApiOperation({ summary: 'The wire requests received (newest last), without secrets, and counts by operation' })
-  @ApiOkResponse({ type: JournalView })
-  requests(@Query() query: RequestsQuery): JournalView {
+  @ApiOkResponse({ type: PagaSandboxJournalView })
+  requests(@Query() query: RequestsQuery): PagaSandboxJournalView {
     return { data: this.store.listRequests(query.operation), counts: this.store.countRequests() };
   }
 
@@ -143,15 +143,15 @@ export class PagaSandboxControlController {
 
   @Get('settings')
   @ApiOperation({ summary: 'Lifetimes and refresh-token rotation in force' })
-  @ApiOkResponse({ type: SettingsView })
-  settings(): SettingsView {
+  @ApiOkResponse({ type: PagaSandboxSettingsView })
+  settings(): PagaSandboxSettingsView {
     return this.store.getSettings();
   }
 
   @Patch('settings')
   @ApiOperation({ summary: 'Change lifetimes (for codes and tokens issued from now on) or refresh-token rotation' })
-  @ApiOkResponse({ type: SettingsView })
-  updateSettings(@Body() body: UpdateSettingsDto): SettingsView {
+  @ApiOkResponse({ type: PagaSandboxSettingsView })
+  updateSettings(@Body() body: PagaSandboxUpdateSettingsDto): PagaSandboxSettingsView {
     return this.store.updateSettings(body);
   }
 
@@ -159,7 +159,7 @@ export class PagaSandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: "Move the emulator's clock forward, e.g. past a code's or token's expiry" })
   @ApiOkResponse({ description: '`{now}`: the emulator’s time after the move.' })
-  advanceTime(@Body() body: AdvanceTimeDto): { now: string } {
+  advanceTime(@Body() body: PagaSandboxAdvanceTimeDto): { now: string } {
     this.store.advanceClock(body.seconds);
     return { now: new Date(this.store.now()).toISOString() };
   }

@@ -4,13 +4,13 @@ import { AppError } from '../../common/errors/app-error.js';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator.js';
 import { PAYSERA_SANDBOX_PASSWORD, PAYSERA_SANDBOX_PATH, PAYSERA_SANDBOX_USERS } from '../sandbox-accounts.js';
 import {
-  AdvanceTimeDto,
+  PayseraSandboxAdvanceTimeDto,
   CallbackModeDto,
   ClockSkewDto,
   CountView,
-  FailNextDto,
-  JournalView,
-  NextDecisionDto,
+  PayseraSandboxFailNextDto,
+  PayseraSandboxJournalView,
+  PayseraSandboxNextDecisionDto,
   RequestsQuery,
   SandboxUserList,
   UserFilterDto,
@@ -46,7 +46,7 @@ export class PayseraSandboxControlController {
   @ApiOperation({ summary: 'Decide the next authorization request without showing the page (302 with a code, or access_denied)' })
   @ApiOkResponse({ description: '`{queued}`: how many decisions are waiting.' })
   @ApiProblems('NOT_FOUND')
-  nextDecision(@Body() body: NextDecisionDto): { queued: number } {
+  nextDecision(@Body() body: PayseraSandboxNextDecisionDto): { queued: number } {
     return { queued: this.store.queueDecision(body.decision, this.userId(body.user) ?? PAYSERA_SANDBOX_USERS[0]!.userId) };
   }
 
@@ -54,7 +54,7 @@ export class PayseraSandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move virtual time forward (codes, tokens, allowances, transactions expire); MAC timestamps are not affected' })
   @ApiOkResponse({ description: '`{now}`: virtual time after the move.' })
-  advance(@Body() body: AdvanceTimeDto): { now: string } {
+  advance(@Body() body: PayseraSandboxAdvanceTimeDto): { now: string } {
     this.store.advanceClock(body.seconds);
     return { now: new Date(this.store.now()).toISOString() };
   }
@@ -99,7 +99,7 @@ export class PayseraSandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Make the next call of an operation answer with a Paysera error (before any check)' })
   @ApiOkResponse({ description: 'The failure now armed.' })
-  failNext(@Body() body: FailNextDto): Required<FailNextDto> {
+  failNext(@Body() body: PayseraSandboxFailNextDto): Required<PayseraSandboxFailNextDto> {
     const failure = {
       operation: body.operation,
       httpStatus: body.httpStatus ?? 500,
@@ -131,8 +131,8 @@ export class PayseraSandboxControlController {
 
   @Get('requests')
   @ApiOperation({ summary: 'The wire requests received (newest last), without secrets' })
-  @ApiOkResponse({ type: JournalView })
-  requests(@Query() query: RequestsQuery): JournalView {
+  @ApiOkResponse({ type: PayseraSandboxJournalView })
+  requests(@Query() query: RequestsQuery): PayseraSandboxJournalView {
     return { data: this.store.listRequests(query.operation) };
   }
 

@@ -13,7 +13,7 @@ const SCOPES = Object.keys(CONNECTPAY_PSD2_SCOPES) as ConnectPayScope[];
 
 const OPERATIONS = ['authorize', 'token', 'revoke', 'accounts', 'account', 'balances', 'transactions', 'createPayment', 'payment', 'paymentStatus', 'unknown'] as const;
 
-export class NextDecisionDto {
+export class ConnectPaySandboxNextDecisionDto {
   @ApiProperty({ enum: ['approve', 'deny'] })
   @IsIn(['approve', 'deny'])
   decision!: 'approve' | 'deny';
@@ -58,7 +58,7 @@ export class PsuFilterDto {
   customer?: string;
 }
 
-export class FailNextDto {
+export class ConnectPaySandboxFailNextDto {
   @ApiProperty({ enum: CONNECTPAY_FAILABLE_OPERATIONS })
   @IsIn(CONNECTPAY_FAILABLE_OPERATIONS)
   operation!: ConnectPayFailableOperation;
@@ -98,7 +98,7 @@ export class FailNextDto {
   times?: number;
 }
 
-export class AdvanceTimeDto {
+export class ConnectPaySandboxAdvanceTimeDto {
   @ApiProperty({ minimum: 1, example: 86401, description: "Move the emulator's clock forward (expiry of codes and tokens, payment progress)." })
   @IsInt()
   @Min(1)
@@ -118,7 +118,7 @@ export class MovePaymentDto {
   reasonCode?: string;
 }
 
-export class UpdateSettingsDto {
+export class ConnectPaySandboxUpdateSettingsDto {
   @ApiPropertyOptional({ description: 'Send person_id and customer_id in token responses (emulator-defined; off: learn the PSU from GET /ob/accounts).' })
   @IsOptional()
   @IsBoolean()
@@ -143,7 +143,7 @@ export class CountView {
   @ApiProperty({ example: 1 }) count!: number;
 }
 
-export class SettingsView {
+export class ConnectPaySandboxSettingsView {
   @ApiProperty() includePsuIdsInTokenResponse!: boolean;
   @ApiProperty() autoProgressPayments!: boolean;
 }
@@ -165,7 +165,7 @@ export class JournalEntryView {
   @ApiPropertyOptional({ example: 'ACCESS_FORBIDDEN', description: 'The `code` of a resource-API error.' }) errorCode?: string;
 }
 
-export class JournalView {
+export class ConnectPaySandboxJournalView {
   @ApiProperty({ type: [JournalEntryView] }) data!: JournalEntryView[];
   @ApiProperty({ example: { token: 2, accounts: 1 }, description: 'Requests by operation (all kept requests).' }) counts!: Record<string, number>;
 }
@@ -201,7 +201,7 @@ export class PsuList {
   @ApiProperty({ example: 'sandbox-pass-1', description: 'The password of every test person.' }) password!: string;
 }
 
-export class PaymentView {
+export class ConnectPaySandboxPaymentView {
   @ApiProperty({ example: 'PO20261115000001' }) paymentOrderNo!: string;
   @ApiProperty({ enum: CONNECTPAY_PAYMENT_STATUSES }) status!: string;
   @ApiPropertyOptional({ example: 'AM04' }) reasonCode?: string;
@@ -217,5 +217,5 @@ export class PaymentView {
 }
 
 export class PaymentList {
-  @ApiProperty({ type: [PaymentView] }) data!: PaymentView[];
+  @ApiProperty({ type: [ConnectPaySandboxPaymentView] }) data!: ConnectPaySandboxPaymentView[];
 }

@@ -13,7 +13,7 @@ const DAY = 24 * 3600;
 const REASON = /^[A-Z][A-Z0-9_]{1,63}$/;
 const CODE_MESSAGE = { message: 'must be an upper-case code such as APPROVAL_REJECTED' };
 
-export class AdvanceTimeDto {
+export class MomoSandboxAdvanceTimeDto {
   @ApiProperty({ minimum: 0, example: 5, description: "Move the emulator's clock forward by this many seconds (0: only settle what is due). Due transactions turn final and their callbacks are sent before the answer." })
   @IsInt()
   @Min(0)
@@ -78,7 +78,7 @@ export class SetBalanceDto {
   amount!: string;
 }
 
-export class FailNextDto {
+export class MomoSandboxFailNextDto {
   @ApiProperty({ enum: MOMO_OPERATIONS, description: '`status` is the GET of a requesttopay or transfer.' })
   @IsIn(MOMO_OPERATIONS)
   operation!: MomoOperation;
@@ -137,7 +137,7 @@ export class RequestsQuery {
   product?: string;
 }
 
-export class UpdateSettingsDto {
+export class MomoSandboxUpdateSettingsDto {
   @ApiPropertyOptional({ minimum: 1, example: 3600, description: 'expires_in of tokens issued from now on.' })
   @Optional()
   @IsInt()
@@ -181,7 +181,7 @@ export class UpdateSettingsDto {
 
 // ---- views ----
 
-export class AdvanceTimeView {
+export class MomoSandboxAdvanceTimeView {
   @ApiProperty({ format: 'date-time', description: "The emulator's time after the move." }) now!: string;
   @ApiProperty({ example: 1, description: 'Callbacks sent (and answered, failed or timed out) before this answer.' }) callbacksSent!: number;
 }
@@ -197,17 +197,17 @@ export class CallbackPolicyView {
   @ApiProperty({ example: 1 }) times!: number;
 }
 
-export class BalanceView {
+export class MomoSandboxBalanceView {
   @ApiProperty({ enum: MOMO_SANDBOX_PRODUCTS }) product!: string;
   @ApiProperty({ example: '1500.5', description: 'EUR, as MoMo writes amounts (no trailing zeros).' }) availableBalance!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
 }
 
 export class BalanceList {
-  @ApiProperty({ type: [BalanceView] }) data!: BalanceView[];
+  @ApiProperty({ type: [MomoSandboxBalanceView] }) data!: MomoSandboxBalanceView[];
 }
 
-export class FailNextView extends FailNextDto {
+export class MomoSandboxFailNextView extends MomoSandboxFailNextDto {
   @ApiProperty({ example: 1, description: 'Forced failures waiting.' }) queued!: number;
 }
 
@@ -230,7 +230,7 @@ export class JournalEntryView {
   @ApiProperty({ example: 3 }) durationMs!: number;
 }
 
-export class JournalView {
+export class MomoSandboxJournalView {
   @ApiProperty({ type: [JournalEntryView] }) data!: JournalEntryView[];
   @ApiProperty({ example: { token: 1, requesttopay: 1, callback: 1 }, description: 'Entries by operation (all kept entries, not only the filtered ones).' }) counts!: Record<string, number>;
   @ApiProperty({ example: { collection: { token: 1, requesttopay: 1 } }, description: 'Entries by product, then operation.' }) countsByProduct!: Record<string, Record<string, number>>;
@@ -274,7 +274,7 @@ export class ApiUserList {
   @ApiProperty({ type: [ApiUserView] }) data!: ApiUserView[];
 }
 
-export class SettingsView {
+export class MomoSandboxSettingsView {
   @ApiProperty({ example: 3600 }) tokenLifetimeSeconds!: number;
   @ApiProperty({ example: 5 }) pendingSeconds!: number;
   @ApiProperty({ example: 25 }) delayedSeconds!: number;

@@ -6,7 +6,7 @@ import { PACO_JOURNAL_OPERATIONS, PACO_NOTIFICATION_MODES, PACO_OPERATIONS, PACO
 /** Optional, but not nullable: a `null` is validated (and refused). */
 const Optional = () => ValidateIf((_object, value) => value !== undefined);
 
-export class FailNextDto {
+export class PacoSandboxFailNextDto {
   @ApiProperty({ enum: PACO_OPERATIONS, description: 'The wire operation whose next call is affected.' })
   @IsIn(PACO_OPERATIONS)
   operation!: PacoOperation;
@@ -37,7 +37,7 @@ export class FailNextDto {
   delayMs?: number;
 }
 
-export class FailNextView extends FailNextDto {
+export class PacoSandboxFailNextView extends PacoSandboxFailNextDto {
   @ApiProperty({ description: 'Failures now queued (all operations).' })
   queued!: number;
 }
@@ -99,7 +99,7 @@ export class NotificationPolicyView {
   times!: number;
 }
 
-export class AdvanceTimeDto {
+export class PacoSandboxAdvanceTimeDto {
   @ApiProperty({ minimum: 0, example: 120, description: "Move the emulator's clock forward (seconds); pending payments past their timeout fail and are notified before the answer." })
   @IsInt()
   @Min(0)
@@ -107,7 +107,7 @@ export class AdvanceTimeDto {
   seconds!: number;
 }
 
-export class AdvanceTimeView {
+export class PacoSandboxAdvanceTimeView {
   @ApiProperty({ format: 'date-time' })
   now!: string;
 

@@ -4,7 +4,7 @@ import { PAGA_FAILABLE_OPERATIONS, type PagaFailableOperation } from '../paga-sa
 
 const USERNAME = { example: 'adaobi', description: 'A test user (see GET users).' };
 
-export class NextDecisionDto {
+export class PagaSandboxNextDecisionDto {
   @ApiProperty({ enum: ['approve', 'deny'] })
   @IsIn(['approve', 'deny'])
   decision!: 'approve' | 'deny';
@@ -30,7 +30,7 @@ export class UsernameFilterDto {
   username?: string;
 }
 
-export class FailNextDto {
+export class PagaSandboxFailNextDto {
   @ApiProperty({ enum: PAGA_FAILABLE_OPERATIONS })
   @IsIn(PAGA_FAILABLE_OPERATIONS)
   operation!: PagaFailableOperation;
@@ -96,7 +96,7 @@ export class RegisterClientDto {
   floatBalance?: string;
 }
 
-export class UpdateSettingsDto {
+export class PagaSandboxUpdateSettingsDto {
   @ApiPropertyOptional({ minimum: 1, example: 43199, description: 'Lifetime of new access tokens (their expires_in).' })
   @IsOptional()
   @IsInt()
@@ -131,7 +131,7 @@ export class UpdateSettingsDto {
   rotateRefreshTokens?: boolean;
 }
 
-export class AdvanceTimeDto {
+export class PagaSandboxAdvanceTimeDto {
   @ApiProperty({ minimum: 1, example: 601, description: "Move the emulator's clock forward (expiry of codes and tokens)." })
   @IsInt()
   @Min(1)
@@ -193,7 +193,7 @@ export class JournalEntryView {
   @ApiPropertyOptional({ example: 0, description: 'The business errorCode of a 200 answer.' }) errorCode?: number;
 }
 
-export class JournalView {
+export class PagaSandboxJournalView {
   @ApiProperty({ type: [JournalEntryView] }) data!: JournalEntryView[];
   @ApiProperty({ example: { token: 2, merchantPayment: 1 }, description: 'Requests by operation (all kept requests, not only the filtered ones).' }) counts!: Record<string, number>;
 }
@@ -216,7 +216,7 @@ export class CountView {
   @ApiProperty({ example: 1 }) count!: number;
 }
 
-export class SettingsView {
+export class PagaSandboxSettingsView {
   @ApiProperty({ example: 43199 }) accessTokenTtlSeconds!: number;
   @ApiProperty({ example: 2592000 }) refreshTokenTtlSeconds!: number;
   @ApiProperty({ example: 600 }) codeTtlSeconds!: number;

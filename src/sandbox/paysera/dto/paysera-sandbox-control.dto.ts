@@ -4,7 +4,7 @@ import { PAYSERA_CALLBACK_MODES, PAYSERA_OPERATIONS, type PayseraCallbackMode } 
 
 const USER = { example: 'jonas@example.lt', description: 'A test user by email (see GET users).' };
 
-export class NextDecisionDto {
+export class PayseraSandboxNextDecisionDto {
   @ApiProperty({ enum: ['approve', 'deny'] })
   @IsIn(['approve', 'deny'])
   decision!: 'approve' | 'deny';
@@ -22,7 +22,7 @@ export class UserFilterDto {
   user?: string;
 }
 
-export class AdvanceTimeDto {
+export class PayseraSandboxAdvanceTimeDto {
   @ApiProperty({ minimum: 1, maximum: 31_536_000, example: 3601, description: 'Seconds to move virtual time (lifetimes) forward.' })
   @IsInt()
   @Min(1)
@@ -41,7 +41,7 @@ export class ClockSkewDto {
 // The browser pages answer with HTML, never a Paysera error body, so they cannot be failed.
 const FAILABLE = PAYSERA_OPERATIONS.filter((o) => o !== 'authorize' && o !== 'transaction.page');
 
-export class FailNextDto {
+export class PayseraSandboxFailNextDto {
   @ApiProperty({ enum: FAILABLE })
   @IsIn(FAILABLE)
   operation!: (typeof FAILABLE)[number];
@@ -120,6 +120,6 @@ export class JournalEntryView {
   @ApiPropertyOptional({ example: 'invalid_timestamp' }) error?: string;
 }
 
-export class JournalView {
+export class PayseraSandboxJournalView {
   @ApiProperty({ type: [JournalEntryView] }) data!: JournalEntryView[];
 }
