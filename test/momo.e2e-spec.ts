@@ -34,7 +34,7 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     // and another test's app (with its own emulator) must not work this one's jobs.
     db = await createScratchDatabase('momo');
     // Hundreds of collections from a few test wallets: the rate and velocity limits (tested in payments-api) are off here.
-    t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
+    t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0', MOMO_RECONCILE_FIRST_CHECK_S: '1' });
     const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'MoMo shop' } });
     merchantId = merchant.body.id;
     key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
@@ -166,6 +166,28 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     await control('POST', 'time/advance', { seconds: 10 });
     expect((await until('collections', created.body.id, (b) => b.status !== 'pending')).status).toBe('succeeded');
   });
+
+  it('MoMo never got it and the merchant never retries: reconciliation sends it again with the same reference id, and it settles once', async () => {
+    const journal = async () => (await control('GET', 'requests?operation=requesttopay')).body.data as { referenceId?: string; status?: number; outcome?: string }[];
+    const droppedBefore = (await journal()).filter((r) => r.outcome === 'dropped').length;
+    // Dropped twice before MoMo acts: the send and the resend after the status read (404) both fail.
+    await control('POST', 'fail-next', { operation: 'requesttopay', drop: true });
+    await control('POST', 'fail-next', { operation: 'requesttopay', drop: true });
+    const created = await collect(OK_NUMBER);
+    expect(created.status).toBe(202);
+    expect(created.body.status).toBe('pending');
+    const accepted = async () => (await journal()).filter((r) => r.referenceId === created.body.providerReference && r.status === 202).length;
+    expect((await journal()).filter((r) => r.outcome === 'dropped').length - droppedBefore).toBe(2);
+    expect(await accepted()).toBe(0);
+    // No merchant retry: the status check (MOMO_RECONCILE_FIRST_CHECK_S) finds nothing at MoMo and sends it again.
+    for (const end = Date.now() + 15_000; (await accepted()) === 0; ) {
+      if (Date.now() > end) throw new Error('reconciliation did not send it again');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await control('POST', 'time/advance', { seconds: 10 });
+    expect((await until('collections', created.body.id, (b) => b.status !== 'pending')).status).toBe('succeeded');
+    expect(await accepted()).toBe(1); // created at MoMo once
+  }, 30_000);
 
   it('a token that expires mid-run is renewed once for parallel calls', async () => {
     await control('POST', 'time/advance', { seconds: 4000 }); // past MoMo's token lifetime

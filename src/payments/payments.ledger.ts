@@ -130,9 +130,9 @@ const ANNOTATE = prepared(
       WHERE id = $1 AND status = 'pending'
       RETURNING id, provider
    )
-   INSERT INTO payment_checks (payment_id, provider, due_at)
-   SELECT id, provider, now() + make_interval(secs => $6) FROM noted WHERE $6::float8 IS NOT NULL
-   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+   INSERT INTO payment_checks (payment_id, provider, due_at, resend)
+   SELECT id, provider, now() + make_interval(secs => $6), $7::jsonb FROM noted WHERE $6::float8 IS NOT NULL
+   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at, resend = coalesce(EXCLUDED.resend, payment_checks.resend)`,
 );
 
 // Due checks of one provider, claimed for a lease: another instance skips them (SKIP LOCKED) and
@@ -141,7 +141,7 @@ const CLAIM_CHECKS = prepared(
   'payment_checks_claim',
   `UPDATE payment_checks c SET due_at = now() + make_interval(secs => $3), attempt = c.attempt + 1
     WHERE c.payment_id IN (SELECT payment_id FROM payment_checks WHERE provider = $1 AND due_at <= now() ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-   RETURNING c.payment_id, c.attempt`,
+   RETURNING c.payment_id, c.attempt, c.resend`,
 );
 
 const RESCHEDULE_CHECK = prepared('payment_checks_reschedule', `UPDATE payment_checks SET due_at = now() + make_interval(secs => $2) WHERE payment_id = $1`);
@@ -305,15 +305,25 @@ export class PaymentsLedger {
    * Merges provider facts into a still-pending payment (e.g. "submitted"), without settling it;
    * with `checkAfterSeconds`, also (re)schedules its next status check (`claimChecks`).
    */
-  async annotate(payment: Payment, changes: { providerResult?: Record<string, unknown>; callbackTokenHash?: string; lastError?: string | null; checkAfterSeconds?: number }): Promise<void> {
+  async annotate(
+    payment: Payment,
+    changes: {
+      providerResult?: Record<string, unknown>;
+      callbackTokenHash?: string;
+      lastError?: string | null;
+      checkAfterSeconds?: number;
+      /** With `checkAfterSeconds`: the provider request, to send again if the provider turns out not to have it. */
+      resend?: Record<string, unknown>;
+    },
+  ): Promise<void> {
     // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
-    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null]);
+    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null, changes.resend ? JSON.stringify(changes.resend) : null]);
   }
 
   /** Up to `limit` due status checks of `provider`, each leased for `leaseSeconds`. */
-  async claimChecks(provider: string, limit: number, leaseSeconds: number): Promise<{ paymentId: string; attempt: number }[]> {
-    const { rows } = await runPrepared<{ payment_id: string; attempt: number }>(this.dataSource, CLAIM_CHECKS, [provider, limit, leaseSeconds]);
-    return rows.map((r) => ({ paymentId: r.payment_id, attempt: r.attempt }));
+  async claimChecks(provider: string, limit: number, leaseSeconds: number): Promise<{ paymentId: string; attempt: number; resend: Record<string, unknown> | null }[]> {
+    const { rows } = await runPrepared<{ payment_id: string; attempt: number; resend: Record<string, unknown> | null }>(this.dataSource, CLAIM_CHECKS, [provider, limit, leaseSeconds]);
+    return rows.map((r) => ({ paymentId: r.payment_id, attempt: r.attempt, resend: r.resend }));
   }
 
   /** The payment's next check, `afterSeconds` from now. */

@@ -24,6 +24,10 @@ export interface MomoPaymentRequest {
   payeeNote?: string;
 }
 
+/** What a resend needs besides the payment row (reference, amount, currency): kept with the check. */
+type Resend = Pick<MomoPaymentRequest, 'msisdn' | 'payerMessage' | 'payeeNote'>;
+const resendOf = (request: MomoPaymentRequest): Resend => ({ msisdn: request.msisdn, payerMessage: request.payerMessage, payeeNote: request.payeeNote });
+
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** MoMo's resource and status path per product. */
@@ -95,8 +99,13 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       const settled = await this.submit(product, payment, request, callbackToken);
       if (settled) return settled;
     } catch (err) {
-      // e.g. no token: nothing reached MoMo for sure; the row stays pending and a retry reuses it.
-      await this.ledger.annotate(payment, { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error' });
+      // e.g. no token: MoMo may not have it. The row stays pending; a retry by the merchant reuses
+      // it, and so does reconciliation, which sends it again if MoMo turns out not to have it.
+      await this.ledger.annotate(payment, {
+        lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error',
+        checkAfterSeconds: this.config.reconcileFirstCheckSeconds,
+        resend: resendOf(request),
+      });
       throw err;
     }
     return (await this.ledger.find({ id: payment.id }))!;
@@ -153,7 +162,7 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       case 'rejected':
         return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
       case 'unknown':
-        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: this.config.reconcileFirstCheckSeconds });
+        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: this.config.reconcileFirstCheckSeconds, resend: resendOf(request) });
         return undefined;
     }
   }
@@ -163,13 +172,11 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     return read.found ? read.body : undefined;
   }
 
-  /** Reads the status and applies it; still pending with `checkAfterSeconds`: the next check, in the same statement. */
-  private async refresh(payment: Payment, checkAfterSeconds?: number): Promise<Payment> {
+  /** Reads the status (a callback's hint) and applies it. */
+  private async refresh(payment: Payment): Promise<Payment> {
     const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
     const body = await this.readStatus(product, payment);
-    if (body) return this.settleFrom(payment, body, true, checkAfterSeconds);
-    if (checkAfterSeconds !== undefined) await this.ledger.rescheduleCheck(payment.id, checkAfterSeconds);
-    return payment;
+    return body ? this.settleFrom(payment, body, true) : payment;
   }
 
   private checkBackoffSeconds(attempt: number): number {
@@ -202,8 +209,8 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       for (let more = true; more && !this.stopped; ) {
         const due = await this.ledger.claimChecks('momo', CHECK_BATCH, CHECK_LEASE_S);
         await Promise.all(
-          due.map(({ paymentId, attempt }) =>
-            this.reconcile(paymentId, attempt).catch((err: unknown) => {
+          due.map(({ paymentId, attempt, resend }) =>
+            this.reconcile(paymentId, attempt, resend as Resend | null).catch((err: unknown) => {
               this.logger.warn({ paymentId, err: (err as Error).message }, 'status check failed; retrying later');
               return this.ledger.rescheduleCheck(paymentId, this.checkBackoffSeconds(attempt)).catch(() => undefined);
             }),
@@ -217,16 +224,32 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** One status check of a pending payment: settle it, or check again later until the window closes. */
-  async reconcile(paymentId: string, attempt: number): Promise<void> {
+  /**
+   * One status check of a pending payment: settle it, or check again later until the window
+   * closes. If MoMo has no such transaction and never accepted it (`resend` is kept for that),
+   * it is sent again with the reference id committed with the payment: MoMo creates it once.
+   */
+  async reconcile(paymentId: string, attempt: number, resend: Resend | null = null): Promise<void> {
     const payment = await this.ledger.find({ id: paymentId, provider: 'momo' });
     if (!payment || payment.status !== 'pending') return this.ledger.finishCheck(paymentId);
     const lastChance = (Date.now() - payment.createdAt.getTime()) / 1000 >= this.config.reconcileTimeoutSeconds;
+    const next = lastChance ? undefined : this.checkBackoffSeconds(attempt);
+    const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
+    const body = await this.readStatus(product, payment);
+    if (!body && resend && !payment.providerResult?.submitted && !lastChance) {
+      const callbackToken = randomBytes(32).toString('base64url');
+      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
+      // Accepted or unclear: submit writes the next check; refused: it settles the payment.
+      await this.submit(product, payment, { reference: payment.reference, amountMinor: payment.amountMinor, currency: payment.currency, ...resend }, callbackToken);
+      return;
+    }
     // Settling removes the check; still pending, the next one is written with MoMo's answer.
-    const settled = await this.refresh(payment, lastChance ? undefined : this.checkBackoffSeconds(attempt));
+    const settled = body ? await this.settleFrom(payment, body, true, next) : payment;
+    if (!body && next !== undefined) await this.ledger.rescheduleCheck(paymentId, next);
     if (settled.status !== 'pending' || !lastChance) return;
     // Never declare a failure MoMo did not report: it stays pending, flagged for a person.
     await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
     await this.ledger.finishCheck(paymentId);
   }
+
 }
