@@ -153,6 +153,33 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     expect((await control('GET', 'requests?operation=requesttopay')).body.data.filter((r: { referenceId?: string }) => r.referenceId === referenceId)).toHaveLength(1);
   });
 
+  it('after a crash between committing the payment and calling MoMo, with no retry, reconciliation sends it (same reference id)', async () => {
+    const reference = `crash-alone-${randomUUID().slice(0, 8)}`;
+    const referenceId = randomUUID();
+    // What MomoPaymentsService.create commits before calling MoMo: the row and its first check,
+    // with the request to send; then the process "stops".
+    const { payment } = await t.app.get(PaymentsLedger).begin({
+      merchantId,
+      provider: 'momo',
+      consentId: null,
+      kind: 'charge',
+      reference,
+      amountMinor: 1250,
+      currency: 'EUR',
+      details: { msisdn: OK_NUMBER, payerMessage: null, payeeNote: null },
+      providerReference: referenceId,
+      check: { afterSeconds: 0, resend: { msisdn: OK_NUMBER } },
+    });
+    const sent = async () => (await control('GET', 'requests?operation=requesttopay')).body.data.filter((r: { referenceId?: string; status?: number }) => r.referenceId === referenceId && r.status === 202).length;
+    for (const end = Date.now() + 10_000; (await sent()) === 0; ) {
+      if (Date.now() > end) throw new Error('reconciliation did not send it');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await control('POST', 'time/advance', { seconds: 10 });
+    expect((await until('collections', payment.id, (b) => b.status !== 'pending')).status).toBe('succeeded');
+    expect(await sent()).toBe(1);
+  }, 20_000);
+
   it('a dropped connection on the create is resolved by reading the status first', async () => {
     await control('POST', 'fail-next', { operation: 'requesttopay', drop: true });
     const dropped = async () => (await control('GET', 'requests?operation=requesttopay')).body.data.filter((r: { outcome?: string }) => r.outcome === 'dropped').length;

@@ -90,6 +90,10 @@ const BEGIN = prepared(
      RETURNING *, NULL::text AS previous_status
    ), history AS (
      INSERT INTO payment_events (payment_id, from_status, to_status, cause) SELECT id, NULL, status, 'created' FROM created
+   ), checked AS (
+     -- Its first status check, when the provider is reconciled ($13 seconds from now).
+     INSERT INTO payment_checks (payment_id, provider, due_at, resend)
+     SELECT id, provider, now() + make_interval(secs => $13), $14::jsonb FROM created WHERE $13::float8 IS NOT NULL
    ), ${PAYMENT_EVENT_CTES('created', "'payment.created'")}
    SELECT id, created_at, updated_at, payer_ref FROM created`,
 );
@@ -132,7 +136,7 @@ const ANNOTATE = prepared(
    )
    INSERT INTO payment_checks (payment_id, provider, due_at, resend)
    SELECT id, provider, now() + make_interval(secs => $6), $7::jsonb FROM noted WHERE $6::float8 IS NOT NULL
-   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at, resend = coalesce(EXCLUDED.resend, payment_checks.resend)`,
+   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at, resend = coalesce(EXCLUDED.resend, payment_checks.resend) WHERE $8::boolean`,
 );
 
 // Due checks of one provider, claimed for a lease: another instance skips them (SKIP LOCKED) and
@@ -165,13 +169,19 @@ export interface PaymentIntent {
   /** Who pays (a consent's PSU, a wallet number), for velocity limits. Not part of the fingerprint. */
   payerRef?: string;
   description?: string;
+  /**
+   * A status check written with the row (`claimChecks`), for providers that are reconciled: so
+   * that even a process stopped before the provider call leaves the payment to be checked, and
+   * `resend` (the provider request) sent if the provider turns out not to have it.
+   */
+  check?: { afterSeconds: number; resend?: Record<string, unknown> };
 }
 
 export type Begun = { payment: Payment; isNew: true } | { payment: Payment; isNew: false };
 
 function fingerprint(intent: PaymentIntent): string {
   // What the merchant asked for; not the ids we generated for this attempt.
-  const { merchantId: _m, providerReference: _p, callbackTokenHash: _c, payerRef: _r, description: _d, ...rest } = intent;
+  const { merchantId: _m, providerReference: _p, callbackTokenHash: _c, payerRef: _r, description: _d, check: _k, ...rest } = intent;
   return createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).update(JSON.stringify(intent.details)).digest('hex');
 }
 
@@ -241,7 +251,7 @@ export class PaymentsLedger {
     // in one statement; a new row comes back with its generated columns, no second read.
     const {
       rows: [generated],
-    } = await runPrepared<{ id: string; created_at: Date; updated_at: Date; payer_ref: string | null }>(this.dataSource, BEGIN, [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description]);
+    } = await runPrepared<{ id: string; created_at: Date; updated_at: Date; payer_ref: string | null }>(this.dataSource, BEGIN, [values.merchantId, values.provider, values.consentId, values.kind, values.reference, values.amountMinor, values.currency, print, values.providerReference, values.callbackTokenHash, values.payerRef, values.description, intent.check?.afterSeconds ?? null, intent.check?.resend ? JSON.stringify(intent.check.resend) : null]);
     if (generated) {
       return { payment: repo.create({ ...values, id: generated.id, payerRef: generated.payer_ref, createdAt: generated.created_at, updatedAt: generated.updated_at }), isNew: true };
     }
@@ -314,10 +324,12 @@ export class PaymentsLedger {
       checkAfterSeconds?: number;
       /** With `checkAfterSeconds`: the provider request, to send again if the provider turns out not to have it. */
       resend?: Record<string, unknown>;
+      /** With `checkAfterSeconds`: false leaves an existing check as it is (only a missing one is written). Default true. */
+      rescheduleCheck?: boolean;
     },
   ): Promise<void> {
     // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
-    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null, changes.resend ? JSON.stringify(changes.resend) : null]);
+    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null, changes.resend ? JSON.stringify(changes.resend) : null, changes.rescheduleCheck ?? true]);
   }
 
   /** Up to `limit` due status checks of `provider`, each leased for `leaseSeconds`. */

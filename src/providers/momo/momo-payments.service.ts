@@ -8,7 +8,7 @@ import { MomoClient, type MomoCreateOutcome } from './momo.client.js';
 import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
 import { mapMomoStatus, momoMessage, momoMsisdn, toMomoAmount } from './momo.mapper.js';
 
-// Status checks of pending payments: MOMO_RECONCILE_FIRST_CHECK_S (5 s) after MoMo's answer, then
+// Status checks of pending payments: MOMO_RECONCILE_FIRST_CHECK_S (5 s) after the payment is written, then
 // twice as long each time, at most a minute apart (momo.md §12: poll every 5 s, then every minute);
 // a claimed check whose instance died comes back after the lease.
 const MAX_CHECK_INTERVAL_S = 60;
@@ -88,6 +88,8 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       callbackTokenHash: hashToken(callbackToken),
       payerRef: `msisdn:${momoMsisdn(request.msisdn)}`,
       description: request.payerMessage,
+      // Checked from the start: if this process stops before MoMo is called, reconciliation sends it.
+      check: { afterSeconds: this.config.reconcileFirstCheckSeconds, resend: resendOf(request) },
     });
     if (!isNew) {
       // A replay: settled or already with MoMo -> as it is; never submitted (we crashed before
@@ -157,7 +159,9 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     switch (outcome.kind) {
       case 'accepted':
       case 'duplicate':
-        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: this.config.reconcileFirstCheckSeconds });
+        // Its check was written with the row; only a row from before that (or a replayed one
+        // without) gets one here.
+        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: this.config.reconcileFirstCheckSeconds, rescheduleCheck: false });
         return Object.assign(payment, { providerResult: { ...(payment.providerResult ?? {}), submitted: true }, lastError: null });
       case 'rejected':
         return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });

@@ -46,7 +46,7 @@ export interface MomoConfig {
   reconcileTimeoutSeconds: number;
   /** How often each instance looks for due status checks. */
   reconcilePollMs: number;
-  /** The first status check after MoMo accepted a payment; then twice as long each time, at most a minute. */
+  /** The first status check of a payment, from when it is written; then twice as long each time, at most a minute. */
   reconcileFirstCheckSeconds: number;
   /** Provisioning through the sandbox API is allowed (never in production). */
   canProvision: boolean;
