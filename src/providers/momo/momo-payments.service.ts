@@ -125,8 +125,10 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     const payment = await this.ledger.findByCallbackToken('momo', hashToken(token));
     if (!payment) return undefined;
     if (payment.status === 'pending') {
-      // Verify in the background: MoMo wants its 2xx fast.
-      void this.refresh(payment).catch((err: unknown) => this.logger.warn({ paymentId: payment.id, err: (err as Error).message }, 'callback verification failed; reconciliation will retry'));
+      // Verified by its status check, now: MoMo wants its 2xx fast, a burst of callbacks becomes
+      // batches of status reads (at most CHECK_BATCH at a time), and a crash loses nothing.
+      await this.ledger.rescheduleCheck(payment.id, 0);
+      this.kickPoll();
     }
     return payment;
   }
@@ -176,13 +178,6 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     return read.found ? read.body : undefined;
   }
 
-  /** Reads the status (a callback's hint) and applies it. */
-  private async refresh(payment: Payment): Promise<Payment> {
-    const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
-    const body = await this.readStatus(product, payment);
-    return body ? this.settleFrom(payment, body, true) : payment;
-  }
-
   private checkBackoffSeconds(attempt: number): number {
     return Math.min(MAX_CHECK_INTERVAL_S, this.config.reconcileFirstCheckSeconds * 2 ** attempt);
   }
@@ -199,11 +194,26 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  private pollRunning = false;
+
+  /** Polls now unless a poll is running (it claims what just became due before it ends). */
+  private kickPoll(): void {
+    if (this.pollRunning || this.stopped) return;
+    clearTimeout(this.pollTimer);
+    this.runPoll();
+  }
+
+  private runPoll(): void {
+    this.pollRunning = true;
+    this.polling = this.pollChecks().finally(() => {
+      this.pollRunning = false;
+      this.schedulePoll();
+    });
+  }
+
   private schedulePoll(): void {
     if (this.stopped) return;
-    this.pollTimer = setTimeout(() => {
-      this.polling = this.pollChecks().finally(() => this.schedulePoll());
-    }, this.config.reconcilePollMs);
+    this.pollTimer = setTimeout(() => this.runPoll(), this.config.reconcilePollMs);
     this.pollTimer.unref();
   }
 
