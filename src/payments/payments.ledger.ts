@@ -77,7 +77,6 @@ export function paymentFromRow(row: PaymentRow): Payment {
 }
 
 const FIND_BY_ID = prepared('payment_by_id', `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`);
-const FIND_BY_CALLBACK_TOKEN = prepared('payment_by_callback_token', `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE callback_token_hash = $1 AND provider = $2`);
 
 // The hot statements of every payment, prepared once per connection (database/prepared-statement.ts).
 const BEGIN = prepared(
@@ -143,9 +142,26 @@ const ANNOTATE = prepared(
 // gets them again only if this one dies before rescheduling or finishing them.
 const CLAIM_CHECKS = prepared(
   'payment_checks_claim',
-  `UPDATE payment_checks c SET due_at = now() + make_interval(secs => $3), attempt = c.attempt + 1
-    WHERE c.payment_id IN (SELECT payment_id FROM payment_checks WHERE provider = $1 AND due_at <= now() ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-   RETURNING c.payment_id, c.attempt, c.resend`,
+  `WITH claimed AS (
+     UPDATE payment_checks c SET due_at = now() + make_interval(secs => $3), attempt = c.attempt + 1
+      WHERE c.payment_id IN (SELECT payment_id FROM payment_checks WHERE provider = $1 AND due_at <= now() ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING c.payment_id, c.attempt, c.resend
+   )
+   SELECT claimed.attempt AS check_attempt, claimed.resend AS check_resend, ${PAYMENT_COLUMNS}
+     FROM claimed JOIN payments ON payments.id = claimed.payment_id`,
+);
+
+// A provider's callback names a payment by its token: if it is pending, its check is due now
+// (written if it had none). One statement; the payment's id and status come back.
+const CHECK_NOW_BY_CALLBACK_TOKEN = prepared(
+  'payment_checks_callback',
+  `WITH p AS (
+     SELECT id, status FROM payments WHERE callback_token_hash = $1 AND provider = $2
+   ), due AS (
+     INSERT INTO payment_checks (payment_id, provider, due_at) SELECT id, $2, now() FROM p WHERE status = 'pending'
+     ON CONFLICT (payment_id) DO UPDATE SET due_at = now()
+   )
+   SELECT id, status FROM p`,
 );
 
 const RESCHEDULE_CHECK = prepared('payment_checks_reschedule', `UPDATE payment_checks SET due_at = now() + make_interval(secs => $2) WHERE payment_id = $1`);
@@ -175,6 +191,16 @@ export interface PaymentIntent {
    * `resend` (the provider request) sent if the provider turns out not to have it.
    */
   check?: { afterSeconds: number; resend?: Record<string, unknown> };
+}
+
+/** A claimed status check, with its payment as it is now. */
+export interface ClaimedCheck {
+  paymentId: string;
+  /** Claims so far, this one included. */
+  attempt: number;
+  /** The provider request to send again if the provider has no such transaction. */
+  resend: Record<string, unknown> | null;
+  payment: Payment;
 }
 
 export type Begun = { payment: Payment; isNew: true } | { payment: Payment; isNew: false };
@@ -333,9 +359,15 @@ export class PaymentsLedger {
   }
 
   /** Up to `limit` due status checks of `provider`, each leased for `leaseSeconds`. */
-  async claimChecks(provider: string, limit: number, leaseSeconds: number): Promise<{ paymentId: string; attempt: number; resend: Record<string, unknown> | null }[]> {
-    const { rows } = await runPrepared<{ payment_id: string; attempt: number; resend: Record<string, unknown> | null }>(this.dataSource, CLAIM_CHECKS, [provider, limit, leaseSeconds]);
-    return rows.map((r) => ({ paymentId: r.payment_id, attempt: r.attempt, resend: r.resend }));
+  async claimChecks(provider: string, limit: number, leaseSeconds: number): Promise<ClaimedCheck[]> {
+    const { rows } = await runPrepared<PaymentRow & { check_attempt: number; check_resend: Record<string, unknown> | null }>(this.dataSource, CLAIM_CHECKS, [provider, limit, leaseSeconds]);
+    return rows.map((r) => ({ paymentId: r.id, attempt: r.check_attempt, resend: r.check_resend, payment: paymentFromRow(r) }));
+  }
+
+  /** The payment a callback token names, its status check made due now if it is pending; null if none. */
+  async checkNowByCallbackToken(provider: string, tokenHash: string): Promise<Pick<Payment, 'id' | 'status'> | null> {
+    const { rows: [row] } = await runPrepared<{ id: string; status: PaymentStatus }>(this.dataSource, CHECK_NOW_BY_CALLBACK_TOKEN, [tokenHash, provider]);
+    return row ?? null;
   }
 
   /** The payment's next check, `afterSeconds` from now. */
@@ -354,11 +386,6 @@ export class PaymentsLedger {
     if (!row) return null;
     const matches = (where.merchantId === undefined || row.merchant_id === where.merchantId) && (where.provider === undefined || row.provider === where.provider) && (where.kind === undefined || row.kind === where.kind);
     return matches ? paymentFromRow(row) : null;
-  }
-
-  async findByCallbackToken(provider: string, tokenHash: string): Promise<Payment | null> {
-    const { rows: [row] } = await runPrepared<PaymentRow>(this.dataSource, FIND_BY_CALLBACK_TOKEN, [tokenHash, provider]);
-    return row ? paymentFromRow(row) : null;
   }
 
   async noteError(payment: Payment, error: string): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
 import type { Payment } from '../../payments/payment.entity.js';
-import { PaymentsLedger } from '../../payments/payments.ledger.js';
+import { type ClaimedCheck, PaymentsLedger } from '../../payments/payments.ledger.js';
 import { MomoTokenManager } from './momo-token.manager.js';
 import { MomoClient, type MomoCreateOutcome } from './momo.client.js';
 import { MOMO_CONFIG, type MomoConfig, type MomoProduct } from './momo.config.js';
@@ -121,15 +121,12 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A callback arrived: it is only a hint. Read the status from MoMo and apply it. */
-  async onCallback(token: string): Promise<Payment | undefined> {
-    const payment = await this.ledger.findByCallbackToken('momo', hashToken(token));
+  async onCallback(token: string): Promise<Pick<Payment, 'id' | 'status'> | undefined> {
+    // Verified by its status check, due now: MoMo wants its 2xx fast, a burst of callbacks becomes
+    // batches of status reads (at most CHECK_BATCH at a time), and a crash loses nothing.
+    const payment = await this.ledger.checkNowByCallbackToken('momo', hashToken(token));
     if (!payment) return undefined;
-    if (payment.status === 'pending') {
-      // Verified by its status check, now: MoMo wants its 2xx fast, a burst of callbacks becomes
-      // batches of status reads (at most CHECK_BATCH at a time), and a crash loses nothing.
-      await this.ledger.rescheduleCheck(payment.id, 0);
-      this.kickPoll();
-    }
+    if (payment.status === 'pending') this.kickPoll();
     return payment;
   }
 
@@ -223,8 +220,9 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       for (let more = true; more && !this.stopped; ) {
         const due = await this.ledger.claimChecks('momo', CHECK_BATCH, CHECK_LEASE_S);
         await Promise.all(
-          due.map(({ paymentId, attempt, resend }) =>
-            this.reconcile(paymentId, attempt, resend as Resend | null).catch((err: unknown) => {
+          due.map((check) =>
+            this.reconcile(check).catch((err: unknown) => {
+              const { paymentId, attempt } = check;
               this.logger.warn({ paymentId, err: (err as Error).message }, 'status check failed; retrying later');
               return this.ledger.rescheduleCheck(paymentId, this.checkBackoffSeconds(attempt)).catch(() => undefined);
             }),
@@ -243,9 +241,8 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
    * closes. If MoMo has no such transaction and never accepted it (`resend` is kept for that),
    * it is sent again with the reference id committed with the payment: MoMo creates it once.
    */
-  async reconcile(paymentId: string, attempt: number, resend: Resend | null = null): Promise<void> {
-    const payment = await this.ledger.find({ id: paymentId, provider: 'momo' });
-    if (!payment || payment.status !== 'pending') return this.ledger.finishCheck(paymentId);
+  async reconcile({ paymentId, attempt, resend, payment }: ClaimedCheck): Promise<void> {
+    if (payment.status !== 'pending') return this.ledger.finishCheck(paymentId);
     const lastChance = (Date.now() - payment.createdAt.getTime()) / 1000 >= this.config.reconcileTimeoutSeconds;
     const next = lastChance ? undefined : this.checkBackoffSeconds(attempt);
     const product: MomoProduct = payment.kind === 'charge' ? 'collection' : 'disbursement';
@@ -254,7 +251,7 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       const callbackToken = randomBytes(32).toString('base64url');
       await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
       // Accepted or unclear: submit writes the next check; refused: it settles the payment.
-      await this.submit(product, payment, { reference: payment.reference, amountMinor: payment.amountMinor, currency: payment.currency, ...resend }, callbackToken);
+      await this.submit(product, payment, { reference: payment.reference, amountMinor: payment.amountMinor, currency: payment.currency, ...(resend as Resend) }, callbackToken);
       return;
     }
     // Settling removes the check; still pending, the next one is written with MoMo's answer.
