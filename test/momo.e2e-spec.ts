@@ -30,8 +30,8 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
   let db: ScratchDatabase;
 
   beforeAll(async () => {
-    // A database of its own: MoMo's API user, token and reconciliation queue are per deployment,
-    // and another test's app (with its own emulator) must not work this one's jobs.
+    // A database of its own: MoMo's API user, token and status checks are per deployment, and
+    // another test's app (with its own emulator) must not claim this one's checks.
     db = await createScratchDatabase('momo');
     // Hundreds of collections from a few test wallets: the rate and velocity limits (tested in payments-api) are off here.
     t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0', MOMO_RECONCILE_FIRST_CHECK_S: '1' });

@@ -38,7 +38,7 @@ describe('One payments API: unified create/list/get, Idempotency-Key, signed web
     ((await call(t.baseUrl, 'GET', '/sandbox/momo/__control/requests?operation=requesttopay')).body.data as { referenceId?: string }[]).filter((r) => !reference || r.referenceId === reference);
 
   beforeAll(async () => {
-    // MoMo's API user, token and reconcile queue are per database: a database of its own (see README, Tests).
+    // MoMo's API user, token and status checks are per database: a database of its own (see README, Tests).
     db = await createScratchDatabase('payments');
     t = await startTestApp({ DATABASE_URL: db.url, WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.2,0.2', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
     m = await merchant(t, 'Unified merchant');

@@ -18,9 +18,9 @@ function withDatabase(url: string, database: string): string {
 /**
  * A database of its own, beside the run's test database on the same server (its name starts with
  * the run's, so the global teardown drops it even if the test dies). For tests whose state is not
- * per merchant: MoMo's API user and access token are one row per product, and the job queue is
- * one per database (any app on it works MoMo's reconciliation jobs), so two apps with different
- * MoMo emulators must not share a database.
+ * per merchant: MoMo's API user and access token are one row per product, and any app on the
+ * database claims MoMo's status checks (payment_checks), so two apps with different MoMo
+ * emulators must not share a database.
  */
 export async function createScratchDatabase(label: string, options: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
   const runUrl = process.env.GATEHOUSE_TEST_DATABASE_URL;
