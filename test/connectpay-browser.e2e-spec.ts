@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
 import { CONNECTPAY_SANDBOX_OTP, CONNECTPAY_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
-import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, type TestApp } from './helpers/test-app.js';
 
 describe('ConnectPay consent in a real browser (chromium + playwright-core)', () => {
   let scene: BrowserScene;
@@ -20,8 +20,7 @@ describe('ConnectPay consent in a real browser (chromium + playwright-core)', ()
   afterAll(() => scene?.close());
 
   it('the person signs in with password and one-time code, picks the business customer, and lands back with a consent bound to it', async () => {
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });
-    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'read'] } })).body.key;
+    const { key } = await createMerchant(t.baseUrl, 'Browser shop', { scopes: ['consents', 'read'], allowedReturnUrls: [returnUrl] });
     const consent = await call(t.baseUrl, 'POST', '/v1/consents', {
       token: key,
       json: { provider: 'connectpay', psuReference: 'browser-business', scopes: ['psd2-ais', 'psd2-pis'], returnUrl },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TokenCipher } from '../src/crypto/token-cipher.service.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
 const BOTH = ['psd2-ais', 'psd2-pis'];
@@ -37,9 +37,8 @@ describe('ConnectPay PSD2: a consent bound to one PSU, then AIS and PIS (over HT
   const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
   async function merchant(name: string): Promise<Merchant> {
-    const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
-    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } });
-    return { id: created.body.id, key: issued.body.key };
+    const { merchantId, key } = await createMerchant(t.baseUrl, name, { allowedReturnUrls: [RETURN_URL] });
+    return { id: merchantId, key };
   }
 
   async function createConsent(owner: Merchant, psuReference: string, scopes = BOTH): Promise<{ id: string; authorizationUrl: string }> {

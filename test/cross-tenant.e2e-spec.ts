@@ -2,7 +2,7 @@ import { MOMO_FINAL, momoCollect, until, validPagaConsent } from './helpers/flow
 import { fetchOpenApi, fillPath, type Operation, operationsOf } from './helpers/openapi.js';
 import { CONNECTPAY_ACCOUNTS, connectPayPaymentBody, pacoDirectPayment, providerCalls, validConnectPayConsent, validPayseraConsent } from './helpers/provider-flows.js';
 import { createScratchDatabase, query, type ScratchDatabase } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const RETURN_URL = 'https://shop.example/return';
@@ -133,9 +133,8 @@ describe('cross-tenant: merchant B gets 404 for every object of merchant A', () 
   const control = (provider: string, method: string, path: string, json?: unknown) => call(t.baseUrl, method, `/sandbox/${provider}/__control/${path}`, { json });
 
   async function merchant(name: string) {
-    const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
-    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: SCOPES } });
-    return { id: created.body.id as string, key: issued.body.key as string, keyId: issued.body.apiKey.id as string };
+    const { merchantId, key, keyId } = await createMerchant(t.baseUrl, name, { scopes: SCOPES, allowedReturnUrls: [RETURN_URL] });
+    return { id: merchantId, key, keyId };
   }
 
   /** A's call that must succeed while the objects are being made. */

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './helpers/browser.js';
 import { PAGA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, startTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('The demo shop at /demo, driven in a real browser: connect, pay, see the signed webhook event', () => {
   let t: TestApp;
@@ -24,8 +24,7 @@ describe('The demo shop at /demo, driven in a real browser: connect, pay, see th
 
   it('a newcomer pastes the key, connects Paga, pays with Paga and with MoMo, and watches verified events arrive', async () => {
     // What the first `npm start` creates: a merchant whose users return to the sandbox's return page, and an all-scopes key.
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Demo shop', allowedReturnUrls: [`${t.baseUrl}/sandbox/return`] } });
-    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read', 'webhooks'] } })).body.key;
+    const { key } = await createMerchant(t.baseUrl, 'Demo shop', { scopes: ['consents', 'payments', 'read', 'webhooks'], allowedReturnUrls: [`${t.baseUrl}/sandbox/return`] });
 
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -2,7 +2,7 @@ import { authorizeAtPaga, authorizeConsentAtPaga, finishAtGatehouse, MOMO_FINAL,
 import { credentialFor, fetchOpenApi, fillPath, operationsOf, type Operation } from './helpers/openapi.js';
 import { type OwnPostgres, startOwnPostgres } from './helpers/own-postgres.js';
 import { query } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, createMerchant, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
 
@@ -48,9 +48,7 @@ describe('faults: providers failing and the database restarting', () => {
     pg = await startOwnPostgres();
     // Short provider timeouts and status checks from 1 s, so that a delay past them is a timeout the test can afford.
     t = await startTestApp({ DATABASE_URL: pg.url, MOMO_TIMEOUT_MS: '1000', MOMO_RECONCILE_FIRST_CHECK_S: '1', PAGA_TIMEOUT_MS: '3000' });
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Faulty world', allowedReturnUrls: [RETURN_URL] } });
-    merchantId = merchant.body.id;
-    key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+    ({ merchantId, key } = await createMerchant(t.baseUrl, 'Faulty world', { allowedReturnUrls: [RETURN_URL] }));
   }, 60_000);
 
   afterAll(async () => {

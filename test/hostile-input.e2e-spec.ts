@@ -4,7 +4,7 @@ import { momoCollect, validPagaConsent } from './helpers/flows.js';
 import { type HostileRequest, headerValue, requestFor } from './helpers/hostile.js';
 import { fetchOpenApi, type OpenApiDocument, type Operation, operationsOf } from './helpers/openapi.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, createMerchant, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return'; // the schema's example, so generated consents can pass
 // Runs per operation and phase; HOSTILE_RUNS=300 for a long soak. A failure prints its seed;
@@ -41,21 +41,19 @@ describe('hostile input to every route of the OpenAPI document', () => {
     t = await startTestApp({ DATABASE_URL: db.url, MOMO_TIMEOUT_MS: '2000', PAGA_TIMEOUT_MS: '2000' });
     doc = await fetchOpenApi(t.baseUrl);
     operations = operationsOf(doc);
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Fuzzed', allowedReturnUrls: [RETURN_URL] } });
-    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } });
-    merchantKey = issued.body.key;
-    const revoked = await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['read'] } });
+    const fuzzed = await createMerchant(t.baseUrl, 'Fuzzed', { allowedReturnUrls: [RETURN_URL] });
+    merchantKey = fuzzed.key;
+    const revoked = await call(t.baseUrl, 'POST', `/admin/merchants/${fuzzed.merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['read'] } });
     revokedKey = revoked.body.key;
     await call(t.baseUrl, 'POST', `/admin/api-keys/${revoked.body.apiKey.id}/revoke`, { token: ADMIN_TOKEN });
     // Real objects, so generated paths also reach the handlers behind the lookups.
     const consents = [];
     for (const psuReference of ['fuzz-1', 'fuzz-2']) consents.push((await validPagaConsent({ api: t.baseUrl, key: merchantKey, returnUrl: RETURN_URL, psuReference })).consentId);
     const collection = await momoCollect(t.baseUrl, merchantKey, 'fuzz-collection');
-    merchantIds = [...consents, collection.body.id, issued.body.apiKey.id];
+    merchantIds = [...consents, collection.body.id, fuzzed.keyId];
     // The admin routes get a merchant of their own to change (never the one whose key is used).
-    const victim = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Admin target' } });
-    const victimKey = await call(t.baseUrl, 'POST', `/admin/merchants/${victim.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['read'] } });
-    adminIds = [victim.body.id, victimKey.body.apiKey.id];
+    const victim = await createMerchant(t.baseUrl, 'Admin target', { scopes: ['read'] });
+    adminIds = [victim.merchantId, victim.keyId];
   }, 60_000);
 
   afterAll(async () => {

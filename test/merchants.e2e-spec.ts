@@ -62,7 +62,7 @@ describe('merchant API keys and MerchantGuard', () => {
   });
 
   it('enforces scopes: a consents-only key cannot read its keys', async () => {
-    const d = await createMerchant(t.baseUrl, 'Merchant D', ['consents']);
+    const d = await createMerchant(t.baseUrl, 'Merchant D', { scopes: ['consents'] });
     expect((await call(t.baseUrl, 'GET', '/v1/merchants/me', { token: d.key })).status).toBe(200);
     const body = expectProblem(await call(t.baseUrl, 'GET', '/v1/api-keys', { token: d.key }), 403, 'INSUFFICIENT_SCOPE');
     expect(body.detail).toContain('read');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const OK_NUMBER = '46733999001';
 
@@ -35,9 +35,7 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     db = await createScratchDatabase('momo');
     // Hundreds of collections from a few test wallets: the rate and velocity limits (tested in payments-api) are off here.
     t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_RPS: '0', VELOCITY_MAX_PAYMENTS_PER_HOUR: '0', MOMO_RECONCILE_FIRST_CHECK_S: '1' });
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'MoMo shop' } });
-    merchantId = merchant.body.id;
-    key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+    ({ merchantId, key } = await createMerchant(t.baseUrl, 'MoMo shop', { scopes: ['payments', 'read'] }));
   });
   afterAll(async () => {
     await t?.close();
@@ -236,8 +234,7 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     expect(holder.body).toMatchObject({ msisdn: OK_NUMBER, active: true });
     expect((await call(t.baseUrl, 'GET', '/v1/momo/accountholders/46733123450', { token: key })).body.active).toBe(false);
 
-    const other = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Other' } });
-    const otherKey = (await call(t.baseUrl, 'POST', `/admin/merchants/${other.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['read'] } })).body.key;
+    const { key: otherKey } = await createMerchant(t.baseUrl, 'Other', { scopes: ['read'] });
     expectProblem(await call(t.baseUrl, 'GET', `/v1/momo/disbursements/${paid.body.id}`, { token: otherKey }), 404, 'NOT_FOUND');
     expectProblem(await call(t.baseUrl, 'GET', `/v1/momo/collections/${paid.body.id}`, { token: key }), 404, 'NOT_FOUND');
   });

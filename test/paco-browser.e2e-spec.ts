@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
-import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, type TestApp } from './helpers/test-app.js';
 
 describe("2C2P PACO's hosted payment page in a real browser (chromium + playwright-core)", () => {
   let scene: BrowserScene;
@@ -19,8 +19,7 @@ describe("2C2P PACO's hosted payment page in a real browser (chromium + playwrig
   afterAll(() => scene?.close());
 
   it('the payer pays with a test card on the hosted page and lands back at the shop; the payment is succeeded', async () => {
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser card shop', allowedReturnUrls: [returnUrl] } });
-    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+    const { key } = await createMerchant(t.baseUrl, 'Browser card shop', { scopes: ['payments', 'read'], allowedReturnUrls: [returnUrl] });
     const created = await call(t.baseUrl, 'POST', '/v1/paco/payments', { token: key, json: { orderNo: 'browser-1', amount: { value: 49900, currency: 'THB' }, description: 'Two concert tickets', returnUrl } });
     expect(created.body).toMatchObject({ status: 'requires_action', nextAction: { type: 'redirect' } });
 

@@ -7,7 +7,7 @@ import { PacoClient, PacoCallError } from '../src/providers/paco/paco.client.js'
 import type { PacoConfig } from '../src/providers/paco/paco.config.js';
 import { PACO_SANDBOX_MERCHANT } from '../src/sandbox/sandbox-accounts.js';
 import { PacoSandboxKeys } from '../src/sandbox/paco/paco-sandbox.keys.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 import { send } from './helpers/wire.js';
 
 const APPROVE = '4111111111111111';
@@ -53,8 +53,7 @@ describe('2C2P PACO over HTTP against the emulator: hosted and direct card payme
     t = await startTestApp();
     returnUrl = `${t.baseUrl}/sandbox/return`;
     const make = async (name: string) => {
-      const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [returnUrl] } });
-      return (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key as string;
+      return (await createMerchant(t.baseUrl, name, { scopes: ['payments', 'read'], allowedReturnUrls: [returnUrl] })).key;
     };
     key = await make('Card shop');
     otherKey = await make('Other shop');
@@ -342,8 +341,7 @@ describe('2C2P PACO when an answer is lost after PACO acted (PACO_TIMEOUT_MS sho
     const t = await startTestApp({ PACO_TIMEOUT_MS: '1500' });
     try {
       const control = (method: string, path: string, json?: unknown) => call(t.baseUrl, method, `/sandbox/paco/__control/${path}`, { json });
-      const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Slow shop', allowedReturnUrls: [`${t.baseUrl}/sandbox/return`] } });
-      const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+      const { key } = await createMerchant(t.baseUrl, 'Slow shop', { scopes: ['payments', 'read'], allowedReturnUrls: [`${t.baseUrl}/sandbox/return`] });
       await t.app.get(PacoKeyring).contexts();
       await control('POST', 'fail-next', { operation: 'prePaymentUi', delayMs: 3000 });
       const body = { orderNo: 'slow-1', amount: { value: 1000, currency: 'THB' }, description: 'x', returnUrl: `${t.baseUrl}/sandbox/return` };
@@ -370,8 +368,7 @@ describe('2C2P PACO with message encryption off (a non-PROD account whitelisted 
   it('registers for plain JSON and pays; production refuses PACO_JOSE=off at boot', async () => {
     const t = await startTestApp({ PACO_JOSE: 'off' });
     try {
-      const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Plain shop' } });
-      const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+      const { key } = await createMerchant(t.baseUrl, 'Plain shop', { scopes: ['payments', 'read'] });
       const paid = await call(t.baseUrl, 'POST', '/v1/paco/payments/direct', { token: key, json: { orderNo: 'plain-1', amount: { value: 500, currency: 'USD' }, description: 'x', card: card(APPROVE) } });
       expect(paid.body).toMatchObject({ status: 'succeeded', paco: { paymentStatus: 'A' } });
       expect((await call(t.baseUrl, 'GET', '/sandbox/paco/__control/merchants')).body.data[0].plainJson).toBe(true);

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { TokenCipher } from '../src/crypto/token-cipher.service.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
 const ALL_SCOPES = ['MERCHANT_PAYMENT', 'MONEY_TRANSFER', 'USER_DETAILS_REQUEST'];
@@ -21,9 +21,8 @@ describe('Paga Connect: consent, then acting on the user’s behalf (over HTTP, 
     ((await control('GET', 'requests?operation=token')).body.data as { grantType?: string }[]).filter((r) => r.grantType === grant).length;
 
   async function merchant(name: string): Promise<Merchant> {
-    const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
-    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } });
-    return { id: created.body.id, key: issued.body.key };
+    const { merchantId, key } = await createMerchant(t.baseUrl, name, { allowedReturnUrls: [RETURN_URL] });
+    return { id: merchantId, key };
   }
 
   async function createConsent(owner: Merchant, scopes = ALL_SCOPES, userData = USER_DATA, psuReference = 'customer-1') {

@@ -8,7 +8,7 @@ import { MerchantGuard } from '../src/merchants/merchant.guard.js';
 import { PaymentsLedger } from '../src/payments/payments.ledger.js';
 import { validPagaConsent } from './helpers/flows.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const RETURN_URL = 'https://shop.example/return';
@@ -20,9 +20,8 @@ interface Merchant {
 }
 
 async function merchant(t: TestApp, name: string): Promise<Merchant> {
-  const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
-  const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: SCOPES } });
-  return { id: created.body.id, key: issued.body.key };
+  const { merchantId, key } = await createMerchant(t.baseUrl, name, { scopes: SCOPES, allowedReturnUrls: [RETURN_URL] });
+  return { id: merchantId, key };
 }
 
 const momoPayment = (reference: string, value = 1050, msisdn = '256772000001') => ({ provider: 'momo', reference, amount: { value, currency: 'EUR' }, description: 'Two coffees', payer: { msisdn } });

@@ -1,5 +1,5 @@
 import { CONNECTPAY_ACCOUNTS, PACO_APPROVED_CARD, validConnectPayConsent } from './helpers/provider-flows.js';
-import { call, expectProblem, startTestApp, ADMIN_TOKEN, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
 
@@ -10,8 +10,7 @@ describe('One payments API over ConnectPay, Paysera and PACO', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ VELOCITY_MAX_PAYMENTS_PER_HOUR: '0' });
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Every provider', allowedReturnUrls: [RETURN_URL] } });
-    key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+    ({ key } = await createMerchant(t.baseUrl, 'Every provider', { allowedReturnUrls: [RETURN_URL] }));
   });
   afterAll(() => t.close());
 

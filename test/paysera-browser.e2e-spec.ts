@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { type BrowserScene, SCREENSHOTS, startBrowserScene } from './helpers/browser.js';
 import { PAYSERA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
-import { ADMIN_TOKEN, call, type TestApp } from './helpers/test-app.js';
+import { call, createMerchant, type TestApp } from './helpers/test-app.js';
 
 describe('Paysera in a real browser (chromium + playwright-core)', () => {
   let scene: BrowserScene;
@@ -20,8 +20,7 @@ describe('Paysera in a real browser (chromium + playwright-core)', () => {
   afterAll(() => scene?.close());
 
   it('the user connects their wallet on Paysera’s page, then accepts a payment on its confirmation page', async () => {
-    const merchant = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Browser shop', allowedReturnUrls: [returnUrl] } });
-    const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } })).body.key;
+    const { key } = await createMerchant(t.baseUrl, 'Browser shop', { scopes: ['consents', 'payments', 'read'], allowedReturnUrls: [returnUrl] });
     const consent = await call(t.baseUrl, 'POST', '/v1/consents', {
       token: key,
       json: { provider: 'paysera', psuReference: 'browser-user', scopes: ['user_info', 'balance'], returnUrl },

@@ -7,7 +7,7 @@ import { PayseraMacService } from '../src/crypto/paysera-mac.service.js';
 import { PayseraClient } from '../src/providers/paysera/paysera.client.js';
 import { PAYSERA_CONFIG, type PayseraConfig } from '../src/providers/paysera/paysera.config.js';
 import { PAYSERA_SANDBOX_CLIENT, PAYSERA_SANDBOX_PASSWORD } from '../src/sandbox/sandbox-accounts.js';
-import { ADMIN_TOKEN, call, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, createMerchant, expectProblem, type Reply, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const RETURN_URL = 'https://shop.example/return';
 const FULL = ['user_info', 'balance', 'initiate_transfers'];
@@ -31,9 +31,8 @@ describe('Paysera over HTTP against the emulator: MAC consent, signed calls, tra
   const ref = (prefix: string) => `${prefix}-${++n}`;
 
   async function merchant(name: string): Promise<Merchant> {
-    const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls: [RETURN_URL] } });
-    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['consents', 'payments', 'read'] } });
-    return { id: created.body.id, key: issued.body.key };
+    const { merchantId, key } = await createMerchant(t.baseUrl, name, { allowedReturnUrls: [RETURN_URL] });
+    return { id: merchantId, key };
   }
 
   /** The whole consent: our authorize redirect, Paysera's page decided by next-decision, our callback. */
@@ -412,8 +411,7 @@ describe('Paysera configuration', () => {
   it('sends integer cents (price) when PAYSERA_AMOUNT_FORMAT=cents', async () => {
     const t = await startTestApp({ PAYSERA_AMOUNT_FORMAT: 'cents' });
     try {
-      const created = await call(t.baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name: 'Cents shop' } });
-      const key = (await call(t.baseUrl, 'POST', `/admin/merchants/${created.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['payments', 'read'] } })).body.key;
+      const { key } = await createMerchant(t.baseUrl, 'Cents shop', { scopes: ['payments', 'read'] });
       const payment = await call(t.baseUrl, 'POST', '/v1/paysera/transactions', { token: key, json: { reference: 'c-1', amount: { value: 101, currency: 'EUR' }, description: 'Gum' } });
       expect(payment.body).toMatchObject({ status: 'requires_action', amount: { value: 101, currency: 'EUR' } });
       // Paysera's own view of it: 101 cents, "1.01".

@@ -70,9 +70,9 @@ export async function call<T = any>(
 export async function createMerchant(
   baseUrl: string,
   name: string,
-  scopes: string[] = ['consents', 'payments', 'read'],
+  { scopes = ['consents', 'payments', 'read'], allowedReturnUrls }: { scopes?: string[]; allowedReturnUrls?: string[] } = {},
 ): Promise<{ merchantId: string; key: string; keyId: string }> {
-  const merchant = await call(baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name } });
+  const merchant = await call(baseUrl, 'POST', '/admin/merchants', { token: ADMIN_TOKEN, json: { name, allowedReturnUrls } });
   if (merchant.status !== 201) throw new Error(`creating a merchant failed: ${merchant.status} ${merchant.text}`);
   const issued = await call(baseUrl, 'POST', `/admin/merchants/${merchant.body.id}/api-keys`, { token: ADMIN_TOKEN, json: { scopes } });
   if (issued.status !== 201) throw new Error(`issuing a key failed: ${issued.status} ${issued.text}`);
