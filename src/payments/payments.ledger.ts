@@ -135,7 +135,7 @@ const ANNOTATE = prepared(
    )
    INSERT INTO payment_checks (payment_id, provider, due_at, resend)
    SELECT id, provider, now() + make_interval(secs => $6), $7::jsonb FROM noted WHERE $6::float8 IS NOT NULL
-   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at, resend = coalesce(EXCLUDED.resend, payment_checks.resend) WHERE $8::boolean`,
+   ON CONFLICT (payment_id) DO UPDATE SET due_at = EXCLUDED.due_at, resend = coalesce(EXCLUDED.resend, payment_checks.resend)`,
 );
 
 // Due checks of one provider, claimed for a lease: another instance skips them (SKIP LOCKED) and
@@ -350,12 +350,10 @@ export class PaymentsLedger {
       checkAfterSeconds?: number;
       /** With `checkAfterSeconds`: the provider request, to send again if the provider turns out not to have it. */
       resend?: Record<string, unknown>;
-      /** With `checkAfterSeconds`: false leaves an existing check as it is (only a missing one is written). Default true. */
-      rescheduleCheck?: boolean;
     },
   ): Promise<void> {
     // Merged inside Postgres (jsonb ||), so concurrent notes never overwrite each other.
-    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null, changes.resend ? JSON.stringify(changes.resend) : null, changes.rescheduleCheck ?? true]);
+    await runPrepared(this.dataSource, ANNOTATE, [payment.id, changes.providerResult ? JSON.stringify(changes.providerResult) : null, changes.callbackTokenHash ?? null, changes.lastError !== undefined, changes.lastError ?? null, changes.checkAfterSeconds ?? null, changes.resend ? JSON.stringify(changes.resend) : null]);
   }
 
   /** Up to `limit` due status checks of `provider`, each leased for `leaseSeconds`. */

@@ -93,21 +93,18 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     });
     if (!isNew) {
       // A replay: settled or already with MoMo -> as it is; never submitted (we crashed before
-      // the call) -> submit now, with the reference id committed the first time.
+      // the call) -> submit now, with the reference id committed the first time. Its check is
+      // (re)written too: a row from before checks were written with the payment has none.
       if (payment.status !== 'pending' || payment.providerResult?.submitted) return payment;
-      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
+      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken), checkAfterSeconds: this.config.reconcileFirstCheckSeconds, resend: resendOf(request) });
     }
     try {
       const settled = await this.submit(product, payment, request, callbackToken);
       if (settled) return settled;
     } catch (err) {
       // e.g. no token: MoMo may not have it. The row stays pending; a retry by the merchant reuses
-      // it, and so does reconciliation, which sends it again if MoMo turns out not to have it.
-      await this.ledger.annotate(payment, {
-        lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error',
-        checkAfterSeconds: this.config.reconcileFirstCheckSeconds,
-        resend: resendOf(request),
-      });
+      // it, and so does its check, which sends it again if MoMo turns out not to have it.
+      await this.ledger.annotate(payment, { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : 'unexpected error' });
       throw err;
     }
     return (await this.ledger.find({ id: payment.id }))!;
@@ -149,8 +146,8 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
       // Did MoMo create it after all? Read before deciding anything.
       const read = await this.readStatus(product, payment);
       if (read) {
-        // Still pending at MoMo: checked like an accepted one (its callback may never come).
-        await this.settleFrom(payment, read, true, this.config.reconcileFirstCheckSeconds);
+        // Still pending at MoMo: its check follows it like an accepted one (the callback may never come).
+        await this.settleFrom(payment, read, true);
         return undefined;
       }
       if (outcome.kind === 'unknown') outcome = await send(); // not created: the same id may go again
@@ -158,14 +155,12 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     switch (outcome.kind) {
       case 'accepted':
       case 'duplicate':
-        // Its check was written with the row; only a row from before that (or a replayed one
-        // without) gets one here.
-        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null, checkAfterSeconds: this.config.reconcileFirstCheckSeconds, rescheduleCheck: false });
+        await this.ledger.annotate(payment, { providerResult: { submitted: true }, lastError: null });
         return Object.assign(payment, { providerResult: { ...(payment.providerResult ?? {}), submitted: true }, lastError: null });
       case 'rejected':
         return this.ledger.settle(payment, 'failed', { result: { submitted: false, errorCode: outcome.code, errorMessage: outcome.message || null } });
       case 'unknown':
-        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling`, checkAfterSeconds: this.config.reconcileFirstCheckSeconds, resend: resendOf(request) });
+        await this.ledger.annotate(payment, { lastError: `MoMo's answer is unknown (${outcome.cause}); reconciling` });
         return undefined;
     }
   }
@@ -249,8 +244,8 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     const body = await this.readStatus(product, payment);
     if (!body && resend && !payment.providerResult?.submitted && !lastChance) {
       const callbackToken = randomBytes(32).toString('base64url');
-      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken) });
-      // Accepted or unclear: submit writes the next check; refused: it settles the payment.
+      // The next check comes with the new callback token; a refusal settles the payment (and removes it).
+      await this.ledger.annotate(payment, { callbackTokenHash: hashToken(callbackToken), checkAfterSeconds: next });
       await this.submit(product, payment, { reference: payment.reference, amountMinor: payment.amountMinor, currency: payment.currency, ...(resend as Resend) }, callbackToken);
       return;
     }
