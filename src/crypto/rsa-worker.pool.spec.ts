@@ -40,6 +40,18 @@ describe('RsaWorkerPool', () => {
     await expect(pool.decrypt(key.poolHandle(), 'sha256', ok)).resolves.toEqual(Buffer.from('cek'));
   });
 
+  it('sends a worker only the bytes of a view, and leaves the caller its buffer', async () => {
+    const key = loadRsaKey(toPem(pair.privateKey), 'sign');
+    // Views into 1 MB buffers: posted as they are, each job would clone the whole megabyte.
+    const views = Array.from({ length: 120 }, (_, i) => Buffer.alloc(1 << 20, i).subarray(1000, 2500));
+    const signatures = await Promise.all(views.map((v) => pool.sign(key.poolHandle(), 'PS256', v)));
+    signatures.forEach((signature, i) => expect(verify('sha256', views[i], { key: pair.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature)).toBe(true));
+    expect(views.every((v) => v.buffer.byteLength === 1 << 20)).toBe(true); // not detached
+    const heaps = await pool.workerHeaps();
+    expect(heaps).toHaveLength(2);
+    for (const heap of heaps) expect(heap.externalBytes).toBeLessThan(8 << 20);
+  });
+
   it('starts fresh workers after close()', async () => {
     const key = loadRsaKey(toPem(pair.privateKey), 'sign');
     await pool.close();
