@@ -38,8 +38,13 @@ interface Proc {
   startedMs: number;
 }
 
-// The Node flags of `npm start` (package.json): a small young generation keeps RSS low under load.
-const START_FLAGS = ['--max-semi-space-size=8'];
+// The Node flags of `npm start`, read from package.json so that the bench measures what users run.
+const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js/.exec(start);
+  if (!match) throw new Error(`cannot read the node flags of the start script: ${start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+})();
 
 function run(script: string, env: Record<string, string>): Proc {
   const flags = script === 'dist/src/main.js' ? START_FLAGS : [];
@@ -265,7 +270,7 @@ async function main(): Promise<void> {
       '|---|---|---|',
       `| embedded Postgres | ${(cold[0]! / 1000).toFixed(2)} s | ${(cold[1]! / 1000).toFixed(2)} s |`,
       '',
-      `RSS of the Gatehouse process under test (started as \`npm start\` does, \`--max-semi-space-size=8\`): ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The emulators it calls run in another process; the under-test process still mounts (idle) emulators, being in sandbox mode. At most, by scenario: ${rssBy.join('; ')}.`,
+      `RSS of the Gatehouse process under test (started as \`npm start\` does, \`${START_FLAGS.join(' ')}\`): ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The emulators it calls run in another process; the under-test process still mounts (idle) emulators, being in sandbox mode. At most, by scenario: ${rssBy.join('; ')}.`,
       '',
       '## Paysera: a signed call next to the same call unsigned',
       '',
