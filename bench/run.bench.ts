@@ -38,17 +38,20 @@ interface Proc {
   startedMs: number;
 }
 
-// The Node flags of `npm start`, read from package.json so that the bench measures what users run.
-const START_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js/.exec(start);
-  if (!match) throw new Error(`cannot read the node flags of the start script: ${start}`);
-  return match[1]!.trim().split(/\s+/).filter(Boolean);
+// How `npm start` runs Node (its environment variables and flags), read from package.json so that
+// the bench measures what users run.
+const START: { env: Record<string, string>; flags: string[] } = (() => {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /((?:[A-Z_]+=\S+ )*)node((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js/.exec(script);
+  if (!match) throw new Error(`cannot read how the start script runs node: ${script}`);
+  const env = Object.fromEntries(match[1]!.trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
+  return { env, flags: match[2]!.trim().split(/\s+/).filter(Boolean) };
 })();
+const START_COMMAND = [...Object.entries(START.env).map(([k, v]) => `${k}=${v}`), 'node', ...START.flags].join(' ');
 
 function run(script: string, env: Record<string, string>): Proc {
-  const flags = script === 'dist/src/main.js' ? START_FLAGS : [];
-  const child = spawn(process.execPath, [...flags, join(ROOT, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const start = script === 'dist/src/main.js' ? START : { env: {}, flags: [] };
+  const child = spawn(process.execPath, [...start.flags, join(ROOT, script)], { env: { PATH: process.env.PATH ?? '', ...start.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return { child, startedMs: performance.now() };
 }
 
@@ -270,7 +273,7 @@ async function main(): Promise<void> {
       '|---|---|---|',
       `| embedded Postgres | ${(cold[0]! / 1000).toFixed(2)} s | ${(cold[1]! / 1000).toFixed(2)} s |`,
       '',
-      `RSS of the Gatehouse process under test (started as \`npm start\` does, \`${START_FLAGS.join(' ')}\`): ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The emulators it calls run in another process; the under-test process still mounts (idle) emulators, being in sandbox mode. At most, by scenario: ${rssBy.join('; ')}.`,
+      `RSS of the Gatehouse process under test (started as \`npm start\` does, \`${START_COMMAND}\`): ${idleRss} MB idle, ${rssMax} MB at most under load (target: under 300 MB). The emulators it calls run in another process; the under-test process still mounts (idle) emulators, being in sandbox mode. At most, by scenario: ${rssBy.join('; ')}.`,
       '',
       '## Paysera: a signed call next to the same call unsigned',
       '',
