@@ -215,8 +215,11 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
   }, 30_000);
 
   it('a token that expires mid-run is renewed once for parallel calls', async () => {
-    await control('POST', 'time/advance', { seconds: 4000 }); // past MoMo's token lifetime
+    // Counted before the clock moves: moving it also sends callbacks for what earlier tests left
+    // pending, and verifying those (status reads) may meet the expired token first. Every call
+    // after the expiry, the collections and those reads alike, must share one renewal.
     const before = (await counts('collection')).token ?? 0;
+    await control('POST', 'time/advance', { seconds: 4000 }); // past MoMo's token lifetime
     const replies = await Promise.all(Array.from({ length: 10 }, () => collect(OK_NUMBER)));
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(202));
     expect(((await counts('collection')).token ?? 0) - before).toBe(1);
