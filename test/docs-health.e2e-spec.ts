@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { buildOpenApiDocument } from '../src/app.setup.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
-import { ADMIN_TOKEN, call, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, call, createMerchant, expectProblem, startTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('Swagger, health and schema', () => {
   let t: TestApp;
@@ -51,6 +51,33 @@ describe('Swagger, health and schema', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('sends JSON answers the REST security headers (never stored, framed or sniffed) and pages helmet\'s page set', async () => {
+    const { key, merchantId } = await createMerchant(t.baseUrl, 'Headers');
+    // The answer that carries a new API key in clear.
+    const issued = await call(t.baseUrl, 'POST', `/admin/merchants/${merchantId}/api-keys`, { token: ADMIN_TOKEN, json: { scopes: ['read'] } });
+    expect(issued.body.key).toMatch(/^gh_test_/);
+    const refused = await call(t.baseUrl, 'GET', '/v1/merchants/me', { token: 'gh_test_nope' });
+    for (const reply of [await call(t.baseUrl, 'GET', '/v1/merchants/me', { token: key }), issued, refused, await call(t.baseUrl, 'GET', '/health')]) {
+      const h = Object.fromEntries(reply.headers);
+      expect(h).toMatchObject({
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': expect.stringContaining('max-age='),
+      });
+      // HTML-only headers are not sent with JSON.
+      for (const name of ['x-dns-prefetch-control', 'x-download-options', 'origin-agent-cluster', 'x-xss-protection', 'cross-origin-opener-policy']) expect(h[name]).toBeUndefined();
+    }
+    expect(refused.status).toBe(401);
+    const page = await call(t.baseUrl, 'GET', '/docs');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cache-control')).not.toBe('no-store');
   });
 
   it('answers liveness and readiness', async () => {
