@@ -27,6 +27,32 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     }
   }
 
+  /** What a crashed first attempt leaves behind: the pending row committed before the MoMo call, never sent. */
+  const commitUnsent = (reference: string, referenceId: string, check?: { afterSeconds: number; resend: Record<string, unknown> }) =>
+    t.app.get(PaymentsLedger).begin({
+      merchantId,
+      provider: 'momo',
+      consentId: null,
+      kind: 'charge',
+      reference,
+      amountMinor: 1250,
+      currency: 'EUR',
+      details: { msisdn: OK_NUMBER, payerMessage: null, payeeNote: null },
+      providerReference: referenceId,
+      check,
+    });
+
+  /** Requests to pay under this reference id that MoMo accepted (202), from the emulator's journal. */
+  const acceptedAtMomo = async (referenceId: string) =>
+    ((await control('GET', 'requests?operation=requesttopay')).body.data as { referenceId?: string; status?: number }[]).filter((r) => r.referenceId === referenceId && r.status === 202).length;
+
+  async function untilAccepted(referenceId: string, ms: number): Promise<void> {
+    for (const end = Date.now() + ms; (await acceptedAtMomo(referenceId)) === 0; ) {
+      if (Date.now() > end) throw new Error(`MoMo never accepted ${referenceId}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   let db: ScratchDatabase;
 
   beforeAll(async () => {
@@ -128,18 +154,7 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
   it('after a crash between committing the payment and calling MoMo, the retry uses the same reference id', async () => {
     const reference = `crash-${randomUUID().slice(0, 8)}`;
     const referenceId = randomUUID();
-    // What a crashed first attempt leaves behind: the pending row, never sent.
-    await t.app.get(PaymentsLedger).begin({
-      merchantId,
-      provider: 'momo',
-      consentId: null,
-      kind: 'charge',
-      reference,
-      amountMinor: 1250,
-      currency: 'EUR',
-      details: { msisdn: OK_NUMBER, payerMessage: null, payeeNote: null },
-      providerReference: referenceId,
-    });
+    await commitUnsent(reference, referenceId);
     const retried = await call(t.baseUrl, 'POST', '/v1/momo/collections', { token: key, json: { reference, amount: { value: 1250, currency: 'EUR' }, payer: { msisdn: OK_NUMBER } } });
     expect(retried.status).toBe(202);
     expect(retried.body.providerReference).toBe(referenceId);
@@ -156,26 +171,11 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     const referenceId = randomUUID();
     // What MomoPaymentsService.create commits before calling MoMo: the row and its first check,
     // with the request to send; then the process "stops".
-    const { payment } = await t.app.get(PaymentsLedger).begin({
-      merchantId,
-      provider: 'momo',
-      consentId: null,
-      kind: 'charge',
-      reference,
-      amountMinor: 1250,
-      currency: 'EUR',
-      details: { msisdn: OK_NUMBER, payerMessage: null, payeeNote: null },
-      providerReference: referenceId,
-      check: { afterSeconds: 0, resend: { msisdn: OK_NUMBER } },
-    });
-    const sent = async () => (await control('GET', 'requests?operation=requesttopay')).body.data.filter((r: { referenceId?: string; status?: number }) => r.referenceId === referenceId && r.status === 202).length;
-    for (const end = Date.now() + 10_000; (await sent()) === 0; ) {
-      if (Date.now() > end) throw new Error('reconciliation did not send it');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const { payment } = await commitUnsent(reference, referenceId, { afterSeconds: 0, resend: { msisdn: OK_NUMBER } });
+    await untilAccepted(referenceId, 10_000); // reconciliation sent it
     await control('POST', 'time/advance', { seconds: 10 });
     expect((await until('collections', payment.id, (b) => b.status !== 'pending')).status).toBe('succeeded');
-    expect(await sent()).toBe(1);
+    expect(await acceptedAtMomo(referenceId)).toBe(1);
   }, 20_000);
 
   it('a dropped connection on the create is resolved by reading the status first', async () => {
@@ -201,17 +201,13 @@ describe('MTN MoMo over HTTP against the emulator: collections, disbursements, c
     const created = await collect(OK_NUMBER);
     expect(created.status).toBe(202);
     expect(created.body.status).toBe('pending');
-    const accepted = async () => (await journal()).filter((r) => r.referenceId === created.body.providerReference && r.status === 202).length;
     expect((await journal()).filter((r) => r.outcome === 'dropped').length - droppedBefore).toBe(2);
-    expect(await accepted()).toBe(0);
+    expect(await acceptedAtMomo(created.body.providerReference)).toBe(0);
     // No merchant retry: the status check (MOMO_RECONCILE_FIRST_CHECK_S) finds nothing at MoMo and sends it again.
-    for (const end = Date.now() + 15_000; (await accepted()) === 0; ) {
-      if (Date.now() > end) throw new Error('reconciliation did not send it again');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilAccepted(created.body.providerReference, 15_000);
     await control('POST', 'time/advance', { seconds: 10 });
     expect((await until('collections', created.body.id, (b) => b.status !== 'pending')).status).toBe('succeeded');
-    expect(await accepted()).toBe(1); // created at MoMo once
+    expect(await acceptedAtMomo(created.body.providerReference)).toBe(1); // created at MoMo once
   }, 30_000);
 
   it('a token that expires mid-run is renewed once for parallel calls', async () => {
