@@ -54,8 +54,10 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     private readonly ledger: PaymentsLedger,
   ) {}
 
+  // The poll loop: one poll at a time per instance; a callback may start it early (kickPoll).
   private pollTimer?: NodeJS.Timeout;
   private polling: Promise<void> = Promise.resolve();
+  private pollRunning = false;
   private stopped = false;
 
   onModuleInit(): void {
@@ -186,8 +188,6 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private pollRunning = false;
-
   /** Polls now unless a poll is running (it claims what just became due before it ends). */
   private kickPoll(): void {
     if (this.pollRunning || this.stopped) return;
@@ -257,5 +257,4 @@ export class MomoPaymentsService implements OnModuleInit, OnModuleDestroy {
     await this.ledger.annotate(payment, { lastError: 'MoMo reported no final status within the reconciliation window' });
     await this.ledger.finishCheck(paymentId);
   }
-
 }
